@@ -1,0 +1,50 @@
+# syncschema — common tasks. `make demo` and `make test` are all a new machine needs.
+SWIFT        ?= swift
+PREFIX       ?= /usr/local
+CONFIG       ?= debug
+SWIFT_FLAGS  ?=
+BIN          := .build/$(CONFIG)
+
+.PHONY: all build release test golden lint format demo bench install uninstall clean
+
+all: build
+
+build:
+	$(SWIFT) build $(SWIFT_FLAGS)
+
+release:
+	$(SWIFT) build -c release $(SWIFT_FLAGS)
+
+# The whole test suite (unit, golden, end to end against the emulator).
+test:
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
+
+# Re-record golden files under Tests/Fixtures after an intended output change; review the diff.
+golden:
+	SYNCSCHEMA_RECORD=1 $(SWIFT) test $(SWIFT_FLAGS)
+	git status --short Tests/Fixtures
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+# A scripted walk through the main workflow against the bundled Graph emulator.
+demo: build
+	./scripts/demo.sh
+
+bench:
+	$(SWIFT) build -c release $(SWIFT_FLAGS)
+	.build/release/syncschema-bench
+
+install: release
+	install -d $(PREFIX)/bin
+	install .build/release/syncschema .build/release/graph-emulator $(PREFIX)/bin/
+
+uninstall:
+	rm -f $(PREFIX)/bin/syncschema $(PREFIX)/bin/graph-emulator
+
+clean:
+	rm -rf .build

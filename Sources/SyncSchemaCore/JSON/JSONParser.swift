@@ -1,0 +1,314 @@
+/// Why a JSON text could not be read, with the 1-based line and column where it went wrong.
+public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What is wrong, in words ("expected ',' or '}'").
+    public let message: String
+    /// 1-based line of the offending character.
+    public let line: Int
+    /// 1-based column (in characters) of the offending character.
+    public let column: Int
+
+    public init(message: String, line: Int, column: Int) {
+        self.message = message
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "line \(line), column \(column): \(message)" }
+}
+
+/// A strict JSON (RFC 8259) reader that keeps every value exactly: number literals as text,
+/// object keys in order. Duplicate keys are an error, because keeping one of them would silently
+/// lose the other.
+///
+/// Hand-written rather than `JSONSerialization` because Foundation turns `1.0` into `1`, booleans
+/// into numbers on some platforms, and reports positions as byte offsets.
+public struct JSONParser {
+    /// Deepest nesting accepted; deeper input is an error instead of a stack overflow.
+    public static let maximumDepth = 512
+
+    private let bytes: [UInt8]
+    private var index = 0
+    private var depth = 0
+
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Parses a whole JSON text (a UTF-8 byte order mark is skipped).
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// Parses a whole JSON document from UTF-8 bytes.
+    public static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        if parser.index < bytes.count {
+            throw parser.error("unexpected text after the end of the JSON document")
+        }
+        return value
+    }
+
+    // MARK: - Values
+
+    private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+        guard index < bytes.count else { throw error("unexpected end of input, expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw error("unexpected character \(describe(bytes[index])), expected a value")
+        }
+    }
+
+    private mutating func enter() throws(JSONSyntaxError) {
+        depth += 1
+        if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+    }
+
+    private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        var object = JSONObject()
+        skipWhitespace()
+        if peek == UInt8(ascii: "}") {
+            index += 1
+            return .object(object)
+        }
+        while true {
+            skipWhitespace()
+            guard peek == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
+            let keyStart = index
+            let key = try parseString()
+            if object.contains(key) {
+                throw error("duplicate key \"\(key)\"", at: keyStart)
+            }
+            skipWhitespace()
+            guard peek == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
+            index += 1
+            skipWhitespace()
+            object[key] = try parseValue()
+            skipWhitespace()
+            switch peek {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(object)
+            default: throw error("expected ',' or '}' in object")
+            }
+        }
+    }
+
+    private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if peek == UInt8(ascii: "]") {
+            index += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            switch peek {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
+            default: throw error("expected ',' or ']' in array")
+            }
+        }
+    }
+
+    private mutating func parseString() throws(JSONSyntaxError) -> String {
+        let start = index
+        index += 1
+        var scalars = String.UnicodeScalarView()
+        var runStart = index
+        func flush(_ end: Int, into scalars: inout String.UnicodeScalarView) {
+            if end > runStart { scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
+        }
+        while true {
+            guard index < bytes.count else { throw error("unterminated string", at: start) }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                flush(index, into: &scalars)
+                index += 1
+                return String(scalars)
+            }
+            if byte < 0x20 {
+                throw error("control character \(describe(byte)) in a string must be escaped")
+            }
+            if byte == UInt8(ascii: "\\") {
+                flush(index, into: &scalars)
+                index += 1
+                guard index < bytes.count else { throw error("unterminated string", at: start) }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append("\"")
+                case UInt8(ascii: "\\"): scalars.append("\\")
+                case UInt8(ascii: "/"): scalars.append("/")
+                case UInt8(ascii: "b"): scalars.append("\u{08}")
+                case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "u"):
+                    let first = try parseHex4()
+                    if (0xD800...0xDBFF).contains(first) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
+                        else { throw error("unpaired surrogate \\u\(hex(first))") }
+                        index += 2
+                        let second = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(second) else {
+                            throw error("invalid low surrogate \\u\(hex(second))")
+                        }
+                        let value = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                        scalars.append(Unicode.Scalar(value)!)
+                    } else if (0xDC00...0xDFFF).contains(first) {
+                        throw error("unpaired surrogate \\u\(hex(first))")
+                    } else {
+                        scalars.append(Unicode.Scalar(first)!)
+                    }
+                default:
+                    index -= 1
+                    throw error("invalid escape \\\(describe(escape, quoted: false)) in a string")
+                }
+                runStart = index
+                continue
+            }
+            if byte >= 0x80 {
+                let length = try validateUTF8Sequence()
+                index += length
+                continue
+            }
+            index += 1
+        }
+    }
+
+    /// Checks the UTF-8 sequence at `index` and returns its length.
+    private func validateUTF8Sequence() throws(JSONSyntaxError) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: throw error("invalid UTF-8 byte 0x\(hex(UInt32(lead)))")
+        }
+        guard index + length <= bytes.count else { throw error("truncated UTF-8 sequence") }
+        let slice = bytes[index..<(index + length)]
+        var iterator = slice.makeIterator()
+        var decoder = UTF8()
+        switch decoder.decode(&iterator) {
+        case .scalarValue: return length
+        default: throw error("invalid UTF-8 sequence")
+        }
+    }
+
+    private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit \(describe(byte)) in \\u escape")
+            }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONSyntaxError) -> JSONNumber {
+        let start = index
+        if peek == UInt8(ascii: "-") { index += 1 }
+        guard let first = peek, isDigit(first) else { throw error("expected a digit in number") }
+        if first == UInt8(ascii: "0") {
+            index += 1
+            if let next = peek, isDigit(next) { throw error("leading zeros are not allowed in numbers") }
+        } else {
+            while let byte = peek, isDigit(byte) { index += 1 }
+        }
+        if peek == UInt8(ascii: ".") {
+            index += 1
+            guard let byte = peek, isDigit(byte) else { throw error("expected a digit after '.'") }
+            while let byte = peek, isDigit(byte) { index += 1 }
+        }
+        if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+            index += 1
+            if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
+            guard let byte = peek, isDigit(byte) else { throw error("expected a digit in exponent") }
+            while let byte = peek, isDigit(byte) { index += 1 }
+        }
+        return JSONNumber(literal: String(decoding: bytes[start..<index], as: UTF8.self))
+    }
+
+    private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
+        let expected = word.withUTF8Buffer { Array($0) }
+        guard bytes.count - index >= expected.count, Array(bytes[index..<(index + expected.count)]) == expected else {
+            throw error("invalid literal, expected \(word)")
+        }
+        index += expected.count
+    }
+
+    // MARK: - Helpers
+
+    private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    private func describe(_ byte: UInt8, quoted: Bool = true) -> String {
+        if byte >= 0x20 && byte < 0x7F {
+            let character = String(UnicodeScalar(byte))
+            return quoted ? "'\(character)'" : character
+        }
+        return "0x\(String(byte, radix: 16, uppercase: true))"
+    }
+
+    private func error(_ message: String, at position: Int? = nil) -> JSONSyntaxError {
+        let offset = min(position ?? index, bytes.count)
+        var line = 1
+        var lineStart = 0
+        var cursor = 0
+        while cursor < offset {
+            if bytes[cursor] == 0x0A {
+                line += 1
+                lineStart = cursor + 1
+            }
+            cursor += 1
+        }
+        // Columns count characters, not bytes: skip UTF-8 continuation bytes.
+        let column = bytes[lineStart..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        return JSONSyntaxError(message: message, line: line, column: column)
+    }
+}
