@@ -1,0 +1,173 @@
+/// `${name}` placeholders in schema files: one desired file renders differently per environment.
+///
+/// `$${` writes a literal `${` (so .NET regex replacement templates such as `"${phoneNumber}"`
+/// survive: normalize escapes every `${` it finds in live data, render turns it back).
+public enum Variables {
+    /// Replaces every `${name}` in every string of `value` (keys included) with its value.
+    /// Unknown names and malformed references are reported, each with its JSON path, and left as written.
+    public static func substitute(
+        in value: JSONValue, values: [String: String], at path: JSONPath = .root, into diagnostics: inout [Diagnostic]
+    ) -> JSONValue {
+        switch value {
+        case .string(let text):
+            return .string(substitute(text, values: values, at: path, into: &diagnostics))
+        case .array(let elements):
+            return .array(
+                elements.enumerated().map { substitute(in: $1, values: values, at: path.appending($0), into: &diagnostics) })
+        case .object(let object):
+            var result = JSONObject()
+            for (key, member) in object {
+                let newKey = substitute(key, values: values, at: path.appending(key), into: &diagnostics)
+                result[newKey] = substitute(in: member, values: values, at: path.appending(key), into: &diagnostics)
+            }
+            return .object(result)
+        default:
+            return value
+        }
+    }
+
+    /// Substitutes one string.
+    public static func substitute(
+        _ text: String, values: [String: String], at path: JSONPath, into diagnostics: inout [Diagnostic]
+    ) -> String {
+        guard text.contains("$") else { return text }
+        var output = ""
+        var scalars = Array(text.unicodeScalars)[...]
+        while let scalar = scalars.first {
+            if scalar == "$" {
+                let rest = scalars.dropFirst()
+                if rest.starts(with: ["$", "{"]) {
+                    output += "${"
+                    scalars = rest.dropFirst(2)
+                    continue
+                }
+                if rest.first == "{" {
+                    let body = rest.dropFirst()
+                    if let close = body.firstIndex(of: "}") {
+                        let name = String(String.UnicodeScalarView(body[body.startIndex..<close]))
+                        if isValidName(name) {
+                            if let replacement = values[name] {
+                                output += replacement
+                            } else {
+                                let known = values.keys.sorted()
+                                var message = "unknown variable ${\(name)}"
+                                if let suggestion = Suggestions.closest(to: name, in: known) {
+                                    message += "; did you mean ${\(suggestion)}?"
+                                } else if known.isEmpty {
+                                    message += "; declare it under \"variables\" in the environment file"
+                                } else {
+                                    message += "; declared variables: \(known.joined(separator: ", "))"
+                                }
+                                message += " (write $${ for a literal ${)"
+                                diagnostics.append(Diagnostic(.error, message, at: path, code: "unknown-variable"))
+                                output += "${\(name)}"
+                            }
+                            scalars = body[body.index(after: close)...]
+                            continue
+                        }
+                    }
+                    diagnostics.append(
+                        Diagnostic(
+                            .error, "malformed variable reference in \"\(text)\": expected ${name}; write $${ for a literal ${",
+                            at: path, code: "malformed-variable"))
+                    output += "${"
+                    scalars = body
+                    continue
+                }
+            }
+            output.unicodeScalars.append(scalar)
+            scalars = scalars.dropFirst()
+        }
+        return output
+    }
+
+    /// Escapes every `${` as `$${`, so that a string from live data renders back to itself.
+    public static func escape(_ text: String) -> String {
+        text.contains("${") ? text.replacingAll("${", with: "$${") : text
+    }
+
+    /// Escapes every string (keys included) inside `value`.
+    public static func escape(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): return .string(escape(text))
+        case .array(let elements): return .array(elements.map(escape))
+        case .object(let object):
+            var result = JSONObject()
+            for (key, member) in object { result[escape(key)] = escape(member) }
+            return .object(result)
+        default: return value
+        }
+    }
+
+    /// Variable names: a letter or `_`, then letters, digits, `_`, `-` or `.`.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || $0 == "-" || $0 == "." || $0.properties.isAlphabetic || ("0"..."9").contains($0)
+        }
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced (Core keeps Foundation out of its hot paths).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[rest.startIndex..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+}
+
+extension Substring {
+    /// The first range of `target`, by unicode scalars (what JSON strings hold).
+    fileprivate func range(of target: String) -> Range<Index>? {
+        let needle = Array(target.unicodeScalars)
+        var index = startIndex
+        while index < endIndex {
+            if self.unicodeScalars[index...].starts(with: needle) {
+                let end = self.unicodeScalars.index(index, offsetBy: needle.count)
+                return index..<end
+            }
+            index = self.unicodeScalars.index(after: index)
+        }
+        return nil
+    }
+}
+
+/// "Did you mean" suggestions by edit distance.
+public enum Suggestions {
+    /// The candidate closest to `word` when it is close enough to be a likely typo.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        let lowered = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(lowered, candidate.lowercased())
+            let threshold = max(1, min(3, candidate.count / 3))
+            if distance <= threshold, best == nil || distance < best!.1 { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    /// Levenshtein distance.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = Array(repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
