@@ -22,7 +22,7 @@ public let syncschemaVersion = "0.1.0"
 public enum CLI {
     /// Every command, in the order `--help` lists them.
     static let commands: [CommandSpec] = [
-        NormalizeCommand.spec, RenderCommand.spec, FmtCommand.spec, ValidateCommand.spec,
+        NormalizeCommand.spec, RenderCommand.spec, FmtCommand.spec, ValidateCommand.spec, ExprCommand.spec,
     ]
 
     /// Runs the program and returns the process exit code.

@@ -4,11 +4,29 @@ import SyncSchemaCore
 /// readers that turn every input problem into a located, one-line error.
 struct Toolkit {
     let context: CommandContext
+    /// Built-in functions, overridden by a captured `schema/functions` response when one is given.
+    let functions: FunctionTable
     let codec: MappingSourceCodec
 
     init(functionsPath: String?, context: CommandContext) throws {
         self.context = context
-        self.codec = .expressionField
+        var functions = FunctionTable.builtIn
+        if let functionsPath {
+            let text = try context.readText(functionsPath)
+            let response: JSONValue
+            do {
+                response = try JSONParser.parse(text)
+            } catch {
+                throw CLIError("\(functionsPath): invalid JSON at line \(error.line), column \(error.column): \(error.message)")
+            }
+            do {
+                functions = functions.merging(try FunctionTable(functionsResponse: response))
+            } catch {
+                throw CLIError("\(functionsPath): \(error); expected a GET …/schema/functions response")
+            }
+        }
+        self.functions = functions
+        self.codec = .standard(functions: functions)
     }
 
     var normalizer: Normalizer { Normalizer(codec: codec) }

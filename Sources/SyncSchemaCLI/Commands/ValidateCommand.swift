@@ -60,6 +60,6 @@ enum ValidateCommand {
 extension Toolkit {
     /// Semantic checks of one schema file.
     func validate(_ file: JSONValue) -> [Diagnostic] {
-        SchemaFile.check(file).filter { $0.severity != .error }
+        SchemaValidator(functions: functions).validate(file)
     }
 }
