@@ -6,7 +6,8 @@ import Testing
 /// schema file each normalizes to (`schema.json`, re-recorded by `make golden`).
 @Suite struct GoldenNormalizeTests {
     static let cases = Fixtures.cases(in: "normalize")
-    let codec = MappingSourceCodec.standard()
+    // Cloud Sync fixtures use its extra functions (Trim); offline compilation needs them in the table.
+    let codec = MappingSourceCodec.standard(functions: FunctionTable.builtIn.merging(.cloudSyncExtras))
 
     @Test func thereAreFixtures() {
         #expect(Self.cases.count >= 6)

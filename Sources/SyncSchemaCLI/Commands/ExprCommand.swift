@@ -25,7 +25,7 @@ enum ExprCommand {
             var text = arguments.positionals[0]
             if text == "-" { text = try context.readText("-") }
             let expression: Expression
-            do {
+            do throws(ExpressionError) {
                 expression = try ExpressionParser.parse(text)
             } catch {
                 throw CLIError("expression: \(error.message) (column \(error.column))\n\(error.caretDiagnostic(source: text))")

@@ -9,12 +9,12 @@ extension MappingSourceCodec {
             },
             compile: { text in
                 let expression: Expression
-                do {
+                do throws(ExpressionError) {
                     expression = try ExpressionParser.parse(text)
                 } catch {
                     throw CompileError(message: "\(error.message) at column \(error.column)\n\(error.caretDiagnostic(source: text))")
                 }
-                do {
+                do throws(ExpressionJSONError) {
                     return try MappingSource.compile(expression, functions: functions)
                 } catch {
                     throw CompileError(message: error.description)
