@@ -97,3 +97,14 @@ import Testing
         #expect(try codes(#"[a] = [b]"#) == ["comparison-context"])
     }
 }
+
+@Suite struct ExpressionEscapeWarningTests {
+    @Test func unknownEscapesInStringsAreWarnedAbout() {
+        let found = ExpressionParser.escapeWarnings(in: #"Replace([a\d], , "\d+\\s\"", , "[\x]", , )"#)
+        #expect(found.map(\.code) == ["unknown-escape", "unknown-escape"])
+        #expect(found.first?.message == #"'\d' at column 19 is not an escape; the backslash is kept as is (write '\\d' to say so)"#)
+        #expect(found.last?.message.hasPrefix(#"'\x' at column 34"#) == true)
+        #expect(ExpressionParser.escapeWarnings(in: "Join(\"\",\n  \"\\q\")").first?.message.hasPrefix("'\\q' at line 2, column 4") == true)
+        #expect(ExpressionParser.escapeWarnings(in: #"Replace([mobile], , "[()\\s-]+", , "", , )"#).isEmpty)
+    }
+}

@@ -48,6 +48,8 @@ public enum ExpressionProblemCode {
     public static let nestedSelectUniqueValue = "nested-select-unique-value"
     /// A comparison outside an `IIF` condition or `CBool` argument.
     public static let comparisonContext = "comparison-context"
+    /// A backslash in a string that is neither `\"` nor `\\` (``ExpressionParser/escapeWarnings(in:)``).
+    public static let unknownEscape = "unknown-escape"
 }
 
 /// Checks an expression offline the way the service would, collecting every finding: unknown
@@ -178,7 +180,7 @@ private func checkArguments(_ arguments: [Expression?], of signature: FunctionSi
                 ))
         }
     }
-    if name == "Switch", count > 2, (count - 2) % 2 != 0 || count < 4 {
+    if name == "Switch", count > 2, (count - 2) % 2 != 0 {
         problems.append(
             ExpressionProblem(
                 .error, ExpressionProblemCode.switchPairs,
