@@ -77,7 +77,8 @@ private struct Parser {
     mutating func parseWhole() throws(ExpressionError) -> Expression {
         skipWhitespace()
         if position == bytes.count {
-            throw error("expected an expression (a function call, [attribute], \"string\" or number), found end of input")
+            throw error(
+                "expected an expression (a function call, [attribute], \"string\" or number), found end of input")
         }
         let expression = try parseTerm(depth: 0)
         skipWhitespace()
@@ -159,7 +160,8 @@ private struct Parser {
                 position += 1
                 return .call(name: name, arguments: arguments)
             default:
-                throw error("expected ',' or ')' after argument \(arguments.count) of \(opened()), found \(describeCurrent())")
+                throw error(
+                    "expected ',' or ')' after argument \(arguments.count) of \(opened()), found \(describeCurrent())")
             }
         }
     }
@@ -300,7 +302,8 @@ private struct Parser {
     }
 
     func isNameStart(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
             || byte == UInt8(ascii: "_")
     }
 
@@ -309,7 +312,8 @@ private struct Parser {
     }
 
     func isHexDigit(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
             || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F"))
     }
 
