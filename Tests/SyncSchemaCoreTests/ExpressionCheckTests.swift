@@ -24,9 +24,12 @@ import Testing
 
     @Test func unknownFunctionSuggestsTheNearestName() throws {
         let found = try problems(#"Jion("", [a])"#)
-        #expect(found == [ExpressionProblem(.error, "unknown-function", "unknown function 'Jion'; did you mean 'Join'?")])
+        #expect(
+            found == [ExpressionProblem(.error, "unknown-function", "unknown function 'Jion'; did you mean 'Join'?")])
         #expect(try problems("Frobnicate([a])").first?.message == "unknown function 'Frobnicate'")
-        #expect(try problems("NormaliseDiacritics([a])").first?.message.hasSuffix("did you mean 'NormalizeDiacritics'?") == true)
+        #expect(
+            try problems("NormaliseDiacritics([a])").first?.message.hasSuffix("did you mean 'NormalizeDiacritics'?")
+                == true)
     }
 
     @Test func arity() throws {
@@ -95,5 +98,20 @@ import Testing
         #expect(try codes(#"CBool([a] = [b])"#).isEmpty)
         #expect(try codes(#"IIF([a], [b] = "1", "y")"#) == ["comparison-context"])
         #expect(try codes(#"[a] = [b]"#) == ["comparison-context"])
+    }
+}
+
+@Suite struct ExpressionEscapeWarningTests {
+    @Test func unknownEscapesInStringsAreWarnedAbout() {
+        let found = ExpressionParser.escapeWarnings(in: #"Replace([a\d], , "\d+\\s\"", , "[\x]", , )"#)
+        #expect(found.map(\.code) == ["unknown-escape", "unknown-escape"])
+        #expect(
+            found.first?.message
+                == #"'\d' at column 19 is not an escape; the backslash is kept as is (write '\\d' to say so)"#)
+        #expect(found.last?.message.hasPrefix(#"'\x' at column 34"#) == true)
+        #expect(
+            ExpressionParser.escapeWarnings(in: "Join(\"\",\n  \"\\q\")").first?.message.hasPrefix(
+                "'\\q' at line 2, column 4") == true)
+        #expect(ExpressionParser.escapeWarnings(in: #"Replace([mobile], , "[()\\s-]+", , "", , )"#).isEmpty)
     }
 }

@@ -62,7 +62,9 @@ struct DocumentedExpression: CustomTestStringConvertible, Sendable {
     }
 
     @Test func attributeNamesMayHoldBracketsQuotesAndPunctuation() throws {
-        #expect(try ExpressionParser.parse(#"[emails[type eq "work"].value]"#) == .attribute(#"emails[type eq "work"].value"#))
+        #expect(
+            try ExpressionParser.parse(#"[emails[type eq "work"].value]"#)
+                == .attribute(#"emails[type eq "work"].value"#))
         #expect(try ExpressionParser.parse("[a[b[c]]d]") == .attribute("a[b[c]]d"))
         #expect(try ExpressionParser.parse("[extension_1a2b_x-y.z]") == .attribute("extension_1a2b_x-y.z"))
         // Quotes inside brackets are literal, so the first "]" closes the name.
@@ -75,10 +77,13 @@ struct DocumentedExpression: CustomTestStringConvertible, Sendable {
             #expect(
                 parsed
                     == .call(
-                        name: "IIF", arguments: [.comparison(.attribute("a"), op, .string("1")), .string("x"), .string("y")]))
+                        name: "IIF",
+                        arguments: [.comparison(.attribute("a"), op, .string("1")), .string("x"), .string("y")]))
             #expect(parsed.canonicalText == "IIF([a] \(op.rawValue) \"1\", \"x\", \"y\")")
         }
-        #expect(try ExpressionParser.parse("Len([x])<=-5") == .comparison(.call(name: "Len", arguments: [.attribute("x")]), .lessThanOrEqual, .number("-5")))
+        #expect(
+            try ExpressionParser.parse("Len([x])<=-5")
+                == .comparison(.call(name: "Len", arguments: [.attribute("x")]), .lessThanOrEqual, .number("-5")))
     }
 
     @Test func serviceSampleCanonicalText() throws {
@@ -110,7 +115,9 @@ struct DocumentedExpression: CustomTestStringConvertible, Sendable {
                 )
                 """)
         #expect(try ExpressionParser.parse(pretty) == expression)
-        #expect(Expression.call(name: "Mid", arguments: [.attribute("x"), .number("1"), .number("2")]).prettyText() == "Mid([x], 1, 2)")
+        #expect(
+            Expression.call(name: "Mid", arguments: [.attribute("x"), .number("1"), .number("2")]).prettyText()
+                == "Mid([x], 1, 2)")
     }
 }
 
@@ -190,7 +197,9 @@ struct DocumentedExpression: CustomTestStringConvertible, Sendable {
         let error = try #require(failure(text))
         #expect(error.line == 3)
         #expect(error.column == 18)
-        #expect(error.description.hasPrefix("line 3, column 18: expected ',' or ')' after argument 1 of Left( opened at line 3, column 2"))
+        #expect(
+            error.description.hasPrefix(
+                "line 3, column 18: expected ',' or ')' after argument 1 of Left( opened at line 3, column 2"))
         #expect(error.caretDiagnostic(source: text) == "line 3:\n\tLeft([LastName] 5))\n\t                ^")
     }
 

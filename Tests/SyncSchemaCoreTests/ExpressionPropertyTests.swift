@@ -33,7 +33,10 @@ struct ExpressionGenerator {
 
     mutating func attributeName() -> String {
         switch Int.random(in: 0..<4, using: &random) {
-        case 0: return pick(["mail", "urn:ietf:params:scim:schemas:extension:contoso:1.0:User:JobCode", "extension_ab12_x-y.z"])
+        case 0:
+            return pick([
+                "mail", "urn:ietf:params:scim:schemas:extension:contoso:1.0:User:JobCode", "extension_ab12_x-y.z",
+            ])
         case 1: return #"emails[type eq "work"].value"#
         case 2: return "a" + text(["x", " ", "\"", ":", ".", "-", "é", "[]", "[q[r]]", "\\", ","], maxLength: 8)
         default: return text(["x", "(", ")", "=", "😀"], maxLength: 5) + "y"
@@ -52,7 +55,9 @@ struct ExpressionGenerator {
     mutating func operand(depth: Int) -> Expression {
         switch Int.random(in: 0..<(depth > 0 ? 6 : 5), using: &random) {
         case 0: return .attribute(attributeName())
-        case 1: return .string(text(["a", " ", "\"", "\\", "\\\\", "\n", "\t", ",", ")", "[", "é", "😀", "\\d"], maxLength: 10))
+        case 1:
+            return .string(
+                text(["a", " ", "\"", "\\", "\\\\", "\n", "\t", ",", ")", "[", "é", "😀", "\\d"], maxLength: 10))
         case 2: return .number(number())
         case 3: return .identifier(name())
         case 4 where depth == 0: return .call(name: name(), arguments: [])
@@ -89,7 +94,8 @@ struct ExpressionGenerator {
             let expression = generator.term(depth: Int.random(in: 0...4, using: &generator.random))
             let canonical = expression.canonicalText
             #expect(try ExpressionParser.parse(canonical) == expression, "\(canonical)")
-            let pretty = expression.prettyText(indentWidth: Int.random(in: 0...4, using: &generator.random), lineWidth: 20)
+            let pretty = expression.prettyText(
+                indentWidth: Int.random(in: 0...4, using: &generator.random), lineWidth: 20)
             #expect(try ExpressionParser.parse(pretty) == expression, "\(pretty)")
             #expect(try ExpressionParser.parse(" \n\t" + canonical + "\r\n ") == expression)
             if case .call = expression { shapes.insert("call") }

@@ -36,7 +36,8 @@ import Testing
         #expect {
             try MappingSource.expression(from: mapping["source"]!, functions: .builtIn, at: [.key("source")])
         } throws: { error in
-            (error as? ExpressionJSONError)?.description.hasPrefix("at `source`: expected an attributeMappingSource object, found null") == true
+            (error as? ExpressionJSONError)?.description.hasPrefix(
+                "at `source`: expected an attributeMappingSource object, found null") == true
         }
     }
 
@@ -66,7 +67,8 @@ import Testing
     }
 
     @Test func repeatingParametersRepeatTheirKey() throws {
-        let join = try MappingSource.compile(try ExpressionParser.parse(#"Join(" ", [a], [b], [c])"#), functions: .builtIn)
+        let join = try MappingSource.compile(
+            try ExpressionParser.parse(#"Join(" ", [a], [b], [c])"#), functions: .builtIn)
         let keys = join["parameters"]?.arrayValue?.compactMap { $0["key"]?.stringValue }
         #expect(keys == ["separator", "source", "source", "source"])
         let switchTree = try MappingSource.compile(
@@ -74,10 +76,18 @@ import Testing
         #expect(
             switchTree["parameters"]?.arrayValue?.compactMap { $0["key"]?.stringValue }
                 == ["source", "switchValue", "switchValue", "switchValue", "switchValue"])
-        #expect(try MappingSource.expression(from: switchTree, functions: .builtIn).canonicalText == #"Switch([Active], , "1", "True", "0", "False")"#)
-        let coalesce = try MappingSource.compile(try ExpressionParser.parse(#"Coalesce([a], [b], "x")"#), functions: .builtIn)
-        #expect(coalesce["parameters"]?.arrayValue?.compactMap { $0["key"]?.stringValue } == ["source", "source", "defaultValue"])
-        #expect(try MappingSource.expression(from: coalesce, functions: .builtIn).canonicalText == #"Coalesce([a], [b], "x")"#)
+        #expect(
+            try MappingSource.expression(from: switchTree, functions: .builtIn).canonicalText
+                == #"Switch([Active], , "1", "True", "0", "False")"#)
+        let coalesce = try MappingSource.compile(
+            try ExpressionParser.parse(#"Coalesce([a], [b], "x")"#), functions: .builtIn)
+        #expect(
+            coalesce["parameters"]?.arrayValue?.compactMap { $0["key"]?.stringValue } == [
+                "source", "source", "defaultValue",
+            ])
+        #expect(
+            try MappingSource.expression(from: coalesce, functions: .builtIn).canonicalText
+                == #"Coalesce([a], [b], "x")"#)
     }
 
     @Test func comparisonsCompileToOperatorNodesAndReadBack() throws {
@@ -88,7 +98,8 @@ import Testing
         #expect(condition?["value"]?["name"] == "<=")
         #expect(condition?["value"]?["type"] == "Function")
         #expect(condition?["value"]?["expression"] == #"Len([x]) <= 5"#)
-        #expect(condition?["value"]?["parameters"]?.arrayValue?.compactMap { $0["key"]?.stringValue } == ["left", "right"])
+        #expect(
+            condition?["value"]?["parameters"]?.arrayValue?.compactMap { $0["key"]?.stringValue } == ["left", "right"])
         #expect(try MappingSource.expression(from: compiled, functions: .builtIn) == expression)
     }
 
@@ -97,7 +108,8 @@ import Testing
         let expression = try MappingSource.expression(from: original, functions: .builtIn)
         #expect(
             expression.canonicalText
-                == #"IIF(IsPresent([userAccountControl]), IIF(BitAnd([userAccountControl], 2) = "0", "True", "False"), Not([accountDisabled]))"#)
+                == #"IIF(IsPresent([userAccountControl]), IIF(BitAnd([userAccountControl], 2) = "0", "True", "False"), Not([accountDisabled]))"#
+        )
         let compiled = try MappingSource.compile(expression, functions: .builtIn)
         #expect(sameTreeIgnoringTextLayout(compiled, MappingSource.normalized(original)))
         #expect(compiled != MappingSource.normalized(original))  // only the "=" spacing differs
@@ -144,9 +156,14 @@ import Testing
 
     @Test func handWrittenInputWithoutExpressionOrParameters() throws {
         // Microsoft's own sample PUTs sources like this (reference §3.2).
-        #expect(try MappingSource.expression(from: ["name": "mail", "type": "Attribute", "parameters": []], functions: .builtIn) == .attribute("mail"))
+        #expect(
+            try MappingSource.expression(
+                from: ["name": "mail", "type": "Attribute", "parameters": []], functions: .builtIn)
+                == .attribute("mail"))
         #expect(try MappingSource.expression(from: ["name": "mail"], functions: .builtIn) == .attribute("mail"))
-        #expect(try MappingSource.expression(from: ["name": "CU3711", "type": "Constant"], functions: .builtIn) == .string("CU3711"))
+        #expect(
+            try MappingSource.expression(from: ["name": "CU3711", "type": "Constant"], functions: .builtIn)
+                == .string("CU3711"))
         #expect(throws: ExpressionJSONError.self) {
             try MappingSource.expression(from: ["name": "X", "type": "Operator"], functions: .builtIn)
         }
@@ -188,9 +205,12 @@ import Testing
 
     @Test func badResponsesNameThePath() {
         #expect {
-            try FunctionTable(functionsResponse: ["value": [["name": "Join", "parameters": [["name": "x", "required": "yes"]]]]])
+            try FunctionTable(functionsResponse: [
+                "value": [["name": "Join", "parameters": [["name": "x", "required": "yes"]]]]
+            ])
         } throws: { error in
-            (error as? ExpressionJSONError)?.description == "at `value[0].parameters[0].required`: expected a boolean, found a string"
+            (error as? ExpressionJSONError)?.description
+                == "at `value[0].parameters[0].required`: expected a boolean, found a string"
         }
         #expect(throws: ExpressionJSONError.self) { try FunctionTable(functionsResponse: "nope") }
     }

@@ -27,11 +27,17 @@ public indirect enum Expression: Hashable, Sendable {
 
 /// The comparison operators the `IIF` documentation lists; the raw value is the source spelling.
 public enum ComparisonOperator: String, Hashable, Sendable, CaseIterable {
+    /// `=`: equal.
     case equal = "="
+    /// `<>`: not equal.
     case notEqual = "<>"
+    /// `>`
     case greaterThan = ">"
+    /// `>=`
     case greaterThanOrEqual = ">="
+    /// `<`
     case lessThan = "<"
+    /// `<=`
     case lessThanOrEqual = "<="
 }
 

@@ -48,6 +48,8 @@ public enum ExpressionProblemCode {
     public static let nestedSelectUniqueValue = "nested-select-unique-value"
     /// A comparison outside an `IIF` condition or `CBool` argument.
     public static let comparisonContext = "comparison-context"
+    /// A backslash in a string that is neither `\"` nor `\\` (``ExpressionParser/escapeWarnings(in:)``).
+    public static let unknownEscape = "unknown-escape"
 }
 
 /// Checks an expression offline the way the service would, collecting every finding: unknown
@@ -106,7 +108,9 @@ public func checkExpression(
                     ))
             }
         }
-        if Expression.nondeterministicFunctions.contains(name.lowercased()), reportedNondeterministic.insert(name).inserted {
+        if Expression.nondeterministicFunctions.contains(name.lowercased()),
+            reportedNondeterministic.insert(name).inserted
+        {
             problems.append(
                 ExpressionProblem(
                     .note, ExpressionProblemCode.nondeterministic,
@@ -143,14 +147,17 @@ public func checkExpression(
     return problems
 }
 
-private func checkArguments(_ arguments: [Expression?], of signature: FunctionSignature, into problems: inout [ExpressionProblem]) {
+private func checkArguments(
+    _ arguments: [Expression?], of signature: FunctionSignature, into problems: inout [ExpressionProblem]
+) {
     let name = signature.name
     let count = arguments.count
     if let maximum = signature.maximumArgumentCount, count > maximum {
         problems.append(
             ExpressionProblem(
                 .error, ExpressionProblemCode.tooManyArguments,
-                "\(name) takes at most \(maximum) argument\(maximum == 1 ? "" : "s") (\(parameterList(signature))), found \(count)"))
+                "\(name) takes at most \(maximum) argument\(maximum == 1 ? "" : "s") (\(parameterList(signature))), found \(count)"
+            ))
         return
     }
     if count < signature.minimumArgumentCount {
@@ -178,7 +185,7 @@ private func checkArguments(_ arguments: [Expression?], of signature: FunctionSi
                 ))
         }
     }
-    if name == "Switch", count > 2, (count - 2) % 2 != 0 || count < 4 {
+    if name == "Switch", count > 2, (count - 2) % 2 != 0 {
         problems.append(
             ExpressionProblem(
                 .error, ExpressionProblemCode.switchPairs,
@@ -187,12 +194,14 @@ private func checkArguments(_ arguments: [Expression?], of signature: FunctionSi
     } else if name == "Switch", count <= 2 {
         problems.append(
             ExpressionProblem(
-                .error, ExpressionProblemCode.switchPairs, "Switch needs at least one key and value after the source and default value"))
+                .error, ExpressionProblemCode.switchPairs,
+                "Switch needs at least one key and value after the source and default value"))
     }
     if name == "SelectUniqueValue", count < 2 {
         problems.append(
             ExpressionProblem(
-                .error, ExpressionProblemCode.tooFewArguments, "SelectUniqueValue needs at least two rules to choose from, found \(count)"))
+                .error, ExpressionProblemCode.tooFewArguments,
+                "SelectUniqueValue needs at least two rules to choose from, found \(count)"))
     }
 }
 

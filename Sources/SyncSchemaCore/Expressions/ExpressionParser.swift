@@ -12,6 +12,53 @@ public enum ExpressionParser {
         var parser = Parser(text: text)
         return try parser.parseWhole()
     }
+
+    /// Warnings for backslashes in string constants that are neither `\"` nor `\\`. The parser
+    /// keeps such a backslash literally (`"\d"` is the two characters `\d`), but the service only
+    /// documents the two escapes, so a regex written with single backslashes may not mean what it
+    /// seems. Code `unknown-escape`.
+    public static func escapeWarnings(in text: String) -> [ExpressionProblem] {
+        var problems: [ExpressionProblem] = []
+        var inString = false
+        var escapePending = false
+        var attributeDepth = 0
+        var line = 1
+        var column = 0
+        for character in text {
+            column += 1
+            defer {
+                if character == "\n" || character == "\r\n" {
+                    line += 1
+                    column = 0
+                }
+            }
+            if inString {
+                if escapePending {
+                    escapePending = false
+                    if character != "\"" && character != "\\" {
+                        let place = line > 1 ? "line \(line), column \(column - 1)" : "column \(column - 1)"
+                        problems.append(
+                            ExpressionProblem(
+                                .warning, ExpressionProblemCode.unknownEscape,
+                                "'\\\(character)' at \(place) is not an escape; the backslash is kept as is (write '\\\\\(character)' to say so)"
+                            ))
+                    }
+                } else if character == "\\" {
+                    escapePending = true
+                } else if character == "\"" {
+                    inString = false
+                }
+            } else if attributeDepth > 0 {
+                if character == "[" { attributeDepth += 1 }
+                if character == "]" { attributeDepth -= 1 }
+            } else if character == "\"" {
+                inString = true
+            } else if character == "[" {
+                attributeDepth = 1
+            }
+        }
+        return problems
+    }
 }
 
 /// The parser's state: the text as UTF-8 bytes (every token boundary is ASCII) and a cursor.
@@ -30,7 +77,8 @@ private struct Parser {
     mutating func parseWhole() throws(ExpressionError) -> Expression {
         skipWhitespace()
         if position == bytes.count {
-            throw error("expected an expression (a function call, [attribute], \"string\" or number), found end of input")
+            throw error(
+                "expected an expression (a function call, [attribute], \"string\" or number), found end of input")
         }
         let expression = try parseTerm(depth: 0)
         skipWhitespace()
@@ -112,7 +160,8 @@ private struct Parser {
                 position += 1
                 return .call(name: name, arguments: arguments)
             default:
-                throw error("expected ',' or ')' after argument \(arguments.count) of \(opened()), found \(describeCurrent())")
+                throw error(
+                    "expected ',' or ')' after argument \(arguments.count) of \(opened()), found \(describeCurrent())")
             }
         }
     }
@@ -253,7 +302,8 @@ private struct Parser {
     }
 
     func isNameStart(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
             || byte == UInt8(ascii: "_")
     }
 
@@ -262,7 +312,8 @@ private struct Parser {
     }
 
     func isHexDigit(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
             || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F"))
     }
 

@@ -119,25 +119,29 @@ public struct FunctionTable: Sendable {
                 throw ExpressionJSONError("expected a function object, found \(entry.kindDescription)", at: entryPath)
             }
             guard let name = object["name"]?.stringValue, !name.isEmpty else {
-                throw ExpressionJSONError("expected the function's \"name\" as a string", at: entryPath.appending("name"))
+                throw ExpressionJSONError(
+                    "expected the function's \"name\" as a string", at: entryPath.appending("name"))
             }
             var parameters: [FunctionParameter] = []
             let parametersValue = object["parameters"] ?? .null
             guard parametersValue.isNull || parametersValue.arrayValue != nil else {
                 throw ExpressionJSONError(
-                    "expected an array, found \(parametersValue.kindDescription)", at: entryPath.appending("parameters"))
+                    "expected an array, found \(parametersValue.kindDescription)", at: entryPath.appending("parameters")
+                )
             }
             for (parameterIndex, parameter) in (parametersValue.arrayValue ?? []).enumerated() {
                 let parameterPath = entryPath.appending("parameters").appending(parameterIndex)
                 guard let key = parameter["name"]?.stringValue, !key.isEmpty else {
-                    throw ExpressionJSONError("expected the parameter's \"name\" as a string", at: parameterPath.appending("name"))
+                    throw ExpressionJSONError(
+                        "expected the parameter's \"name\" as a string", at: parameterPath.appending("name"))
                 }
                 func flag(_ field: String) throws(ExpressionJSONError) -> Bool {
                     switch parameter[field] {
                     case nil, .null?: return false
                     case .bool(let value)?: return value
                     case let other?:
-                        throw ExpressionJSONError("expected a boolean, found \(other.kindDescription)", at: parameterPath.appending(field))
+                        throw ExpressionJSONError(
+                            "expected a boolean, found \(other.kindDescription)", at: parameterPath.appending(field))
                     }
                 }
                 parameters.append(
@@ -189,7 +193,8 @@ extension FunctionTable {
             FunctionSignature("Count", [source]),  // key inferred
             FunctionSignature("CStr", [source]),  // key inferred
             // keys inferred
-            FunctionSignature("DateAdd", [P("interval"), P("value", type: "Integer"), P("dateTime", type: "DateTime")]),
+            FunctionSignature(
+                "DateAdd", [P("interval"), P("value", type: "Integer"), P("dateTime", type: "DateTime")]),
             // keys inferred
             FunctionSignature("DateDiff", [P("interval"), P("date1", type: "DateTime"), P("date2", type: "DateTime")]),
             FunctionSignature("DateFromNum", [source]),  // key inferred
@@ -203,7 +208,10 @@ extension FunctionTable {
             // keys inferred
             FunctionSignature(
                 "InStr",
-                [P("value1"), P("value2"), P("start", required: false, type: "Integer"), P("compareType", required: false)]),
+                [
+                    P("value1"), P("value2"), P("start", required: false, type: "Integer"),
+                    P("compareType", required: false),
+                ]),
             FunctionSignature("IsNull", [source]),  // key inferred
             FunctionSignature("IsNullOrEmpty", [source]),  // key inferred
             FunctionSignature("IsPresent", [source]),
@@ -241,7 +249,8 @@ extension FunctionTable {
             FunctionSignature("StripSpaces", [source]),
             // switchValue holds every key and every value; pairing is checked separately
             FunctionSignature(
-                "Switch", [source, P("defaultValue", required: false), P("switchValue", required: false, multiple: true)]),
+                "Switch",
+                [source, P("defaultValue", required: false), P("switchValue", required: false, multiple: true)]),
             FunctionSignature("ToLower", [source, P("culture", required: false)]),  // "culture" inferred
             FunctionSignature("ToUpper", [source, P("culture", required: false)]),  // "culture" inferred
             FunctionSignature("Word", [source, P("wordNumber", type: "Integer"), P("delimiters")]),  // keys inferred

@@ -14,7 +14,9 @@ public enum MappingSource {
     /// nodes whose own `expression` is quoted while the parent's text keeps them bare; omitted
     /// arguments are left out; a repeating parameter repeats its key. Function names take their
     /// canonical casing. Throws for functions the table does not know and for surplus arguments.
-    public static func compile(_ expression: Expression, functions: FunctionTable) throws(ExpressionJSONError) -> JSONValue {
+    public static func compile(_ expression: Expression, functions: FunctionTable) throws(ExpressionJSONError)
+        -> JSONValue
+    {
         let canonical = try canonicalized(expression, functions: functions, path: .root)
         return node(canonical, functions: functions)
     }
@@ -42,7 +44,8 @@ public enum MappingSource {
                         at: path)
                 }
                 result.append(
-                    try canonicalized(argument, functions: functions, path: path.appending("parameters").appending(index)))
+                    try canonicalized(
+                        argument, functions: functions, path: path.appending("parameters").appending(index)))
             }
             return .call(name: signature.name, arguments: result)
         case .comparison(let lhs, let op, let rhs):
@@ -81,7 +84,8 @@ public enum MappingSource {
             return make(expression.canonicalText, name, parameters, "Function")
         case .comparison(let lhs, let op, let rhs):
             return make(
-                expression.canonicalText, op.rawValue, [entry(comparisonKeys.left, lhs), entry(comparisonKeys.right, rhs)],
+                expression.canonicalText, op.rawValue,
+                [entry(comparisonKeys.left, lhs), entry(comparisonKeys.right, rhs)],
                 "Function")
         }
     }
@@ -117,13 +121,17 @@ public enum MappingSource {
         switch object["type"] {
         case nil, .null?: type = "Attribute"
         case .string(let text)?: type = text
-        case let other?: throw ExpressionJSONError("expected \"type\" as a string, found \(other.kindDescription)", at: path.appending("type"))
+        case let other?:
+            throw ExpressionJSONError(
+                "expected \"type\" as a string, found \(other.kindDescription)", at: path.appending("type"))
         }
         let name = object["name"]?.stringValue
 
         switch type {
         case "Attribute":
-            guard let name, !name.isEmpty else { return try fallback("attribute node without a \"name\"", at: path.appending("name")) }
+            guard let name, !name.isEmpty else {
+                return try fallback("attribute node without a \"name\"", at: path.appending("name"))
+            }
             return .attribute(name)
         case "Constant":
             guard let name else { return try fallback("constant node without a \"name\"", at: path.appending("name")) }
@@ -136,16 +144,20 @@ public enum MappingSource {
             }
             return .string(name)
         case "Function":
-            guard let name, !name.isEmpty else { return try fallback("function node without a \"name\"", at: path.appending("name")) }
+            guard let name, !name.isEmpty else {
+                return try fallback("function node without a \"name\"", at: path.appending("name"))
+            }
             let entries = try parameterEntries(object, path: path)
             let guide = own ?? hint
             if let op = ComparisonOperator(rawValue: name) {
-                return try readComparison(op, entries: entries, functions: functions, path: path, guide: guide, fallback: fallback)
+                return try readComparison(
+                    op, entries: entries, functions: functions, path: path, guide: guide, fallback: fallback)
             }
             guard let signature = functions[name] else {
                 return try fallback("unknown function '\(name)'", at: path.appending("name"))
             }
-            return try readCall(signature, entries: entries, functions: functions, path: path, guide: guide, fallback: fallback)
+            return try readCall(
+                signature, entries: entries, functions: functions, path: path, guide: guide, fallback: fallback)
         default:
             return try fallback(
                 "unknown source type '\(type)' (expected Attribute, Constant or Function)", at: path.appending("type"))
@@ -164,7 +176,8 @@ public enum MappingSource {
             for (index, item) in list.enumerated() {
                 let itemPath = parametersPath.appending(index)
                 guard let key = item["key"]?.stringValue else {
-                    throw ExpressionJSONError("expected a parameter entry with a string \"key\"", at: itemPath.appending("key"))
+                    throw ExpressionJSONError(
+                        "expected a parameter entry with a string \"key\"", at: itemPath.appending("key"))
                 }
                 guard let value = item["value"] else {
                     throw ExpressionJSONError("parameter '\(key)' has no \"value\"", at: itemPath)
@@ -173,7 +186,8 @@ public enum MappingSource {
             }
             return entries
         case let other?:
-            throw ExpressionJSONError("expected \"parameters\" as an array, found \(other.kindDescription)", at: parametersPath)
+            throw ExpressionJSONError(
+                "expected \"parameters\" as an array, found \(other.kindDescription)", at: parametersPath)
         }
     }
 
@@ -183,7 +197,8 @@ public enum MappingSource {
     ) throws(ExpressionJSONError) -> Expression {
         guard entries.count == 2 else {
             return try fallback(
-                "comparison '\(op.rawValue)' needs exactly two parameters, found \(entries.count)", path.appending("parameters"))
+                "comparison '\(op.rawValue)' needs exactly two parameters, found \(entries.count)",
+                path.appending("parameters"))
         }
         var ordered = entries
         if entries[0].key == comparisonKeys.right && entries[1].key == comparisonKeys.left { ordered.reverse() }
