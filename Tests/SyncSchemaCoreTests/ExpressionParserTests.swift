@@ -79,7 +79,7 @@ struct DocumentedExpression: CustomTestStringConvertible, Sendable {
                     == .call(
                         name: "IIF",
                         arguments: [.comparison(.attribute("a"), op, .string("1")), .string("x"), .string("y")]))
-            #expect(parsed.canonicalText == "IIF([a] \(op.rawValue) \"1\", \"x\", \"y\")")
+            #expect(parsed.canonicalText == "IIF([a]\(op.rawValue)\"1\", \"x\", \"y\")")
         }
         #expect(
             try ExpressionParser.parse("Len([x])<=-5")

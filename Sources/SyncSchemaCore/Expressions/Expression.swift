@@ -44,7 +44,7 @@ public enum ComparisonOperator: String, Hashable, Sendable, CaseIterable {
 extension Expression {
     /// The text exactly as the service prints it (`reference/expressions.md` §1.5): `Name(` +
     /// arguments joined by `", "` + `)`, omitted arguments empty, strings quoted with `\"` and `\\`
-    /// escapes, numbers and enum words bare, comparisons as `lhs = rhs`.
+    /// escapes, numbers and enum words bare, comparisons as `lhs=rhs` (no spaces, as in real service output).
     ///
     /// Two shapes have no text form of their own: a call whose only argument is omitted prints as
     /// `F()` (zero arguments), and a comparison nested directly inside a comparison prints without
@@ -74,10 +74,10 @@ extension Expression {
             }
             text += ")"
         case .comparison(let lhs, let op, let rhs):
+            // The service prints comparisons without spaces: `BitAnd([userAccountControl], 2)="0"`
+            // (reference/graph-sync-api.md §3.3, a real GET response).
             lhs.write(to: &text)
-            text += " "
             text += op.rawValue
-            text += " "
             rhs.write(to: &text)
         }
     }

@@ -23,6 +23,12 @@ public struct Change: Hashable, Sendable {
         public var before: JSONValue?
         /// Desired value, `nil` when absent (the default).
         public var after: JSONValue?
+
+        public init(key: String, before: JSONValue?, after: JSONValue?) {
+            self.key = key
+            self.before = before
+            self.after = after
+        }
     }
 
     public var action: Action
