@@ -114,24 +114,6 @@ import Testing
         #expect(compiled == MappingSource.normalized(original))
     }
 
-    /// Equal trees where `expression` strings count as equal when they parse to the same expression.
-    func sameTreeIgnoringTextLayout(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        switch (a, b) {
-        case (.object(let x), .object(let y)):
-            guard Set(x.keys) == Set(y.keys) else { return false }
-            return x.keys.allSatisfy { key in
-                if key == "expression", let s = x[key]?.stringValue, let t = y[key]?.stringValue {
-                    return (try? ExpressionParser.parse(s)) == (try? ExpressionParser.parse(t))
-                }
-                return sameTreeIgnoringTextLayout(x[key]!, y[key]!)
-            }
-        case (.array(let x), .array(let y)):
-            return x.count == y.count && zip(x, y).allSatisfy { sameTreeIgnoringTextLayout($0, $1) }
-        default:
-            return a == b
-        }
-    }
-
     @Test func unknownKeysFallBackToTheNodesOwnText() throws {
         let source: JSONValue = [
             "expression": #"ToLower([mail], "en-US")"#, "name": "ToLower", "type": "Function",
