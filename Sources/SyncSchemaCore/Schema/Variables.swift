@@ -1,5 +1,9 @@
 /// `${name}` placeholders in schema files: one desired file renders differently per environment.
 ///
+/// Inside the per-tenant extension prefix, `extension_${appId}_…`, the value is written without
+/// dashes, the way Entra names directory extension attributes, so an environment can declare the
+/// extension app id as the portal shows it.
+///
 /// `$${` writes a literal `${` (so .NET regex replacement templates such as `"${phoneNumber}"`
 /// survive: normalize escapes every `${` it finds in live data, render turns it back).
 public enum Variables {
@@ -47,7 +51,13 @@ public enum Variables {
                         let name = String(String.UnicodeScalarView(body[body.startIndex..<close]))
                         if isValidName(name) {
                             if let replacement = values[name] {
-                                output += replacement
+                                // `extension_${appId}_name`: Entra writes the app id without dashes.
+                                let afterClose = body[body.index(after: close)...]
+                                if output.hasSuffix("extension_"), afterClose.first == "_" {
+                                    output += replacement.filter { $0 != "-" }
+                                } else {
+                                    output += replacement
+                                }
                             } else {
                                 let known = values.keys.sorted()
                                 var message = "unknown variable ${\(name)}"
