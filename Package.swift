@@ -23,6 +23,8 @@ let package = Package(
         // The local Graph emulator used by the demo, the tests and users' pipelines.
         .target(name: "GraphEmulatorKit", dependencies: ["SyncSchemaCore"]),
         .executableTarget(name: "GraphEmulator", dependencies: ["GraphEmulatorKit"]),
+        // `make bench`: timings of the offline pipeline on synthetic schemas.
+        .executableTarget(name: "syncschema-bench", dependencies: ["SyncSchemaCore"], path: "Sources/SyncSchemaBench"),
         // Shared helpers for tests: fixtures, golden-file assertions.
         .target(name: "SyncSchemaTestSupport", dependencies: ["SyncSchemaCore"]),
 
