@@ -1,0 +1,4 @@
+import Foundation
+import SyncSchemaCore
+import SyncSchemaGraph
+import Testing
