@@ -131,7 +131,7 @@ public enum GraphError: Error, Hashable, Sendable, CustomStringConvertible {
             var text = "Could not \(failure.operation) (\(failure.method.rawValue) \(failure.path)): HTTP \(failure.status)"
             let reason = GraphFailure.reason(failure.status)
             if !reason.isEmpty { text += " \(reason)" }
-            if failure.retriesExhausted { text += " after \(failure.attempts) attempts" }
+            if failure.retriesExhausted { text += " after \(failure.attempts) attempt\(failure.attempts == 1 ? "" : "s")" }
             switch (failure.code, failure.message) {
             case (let code?, let message?): text += ", \(code): \(Self.oneLine(message))"
             case (let code?, nil): text += ", \(code)"
