@@ -125,6 +125,7 @@ public enum GraphError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Several jobs match the locator (or none was given and there are several).
     case ambiguousJob(locator: String?, servicePrincipal: String, candidates: [SynchronizationJob])
 
+    /// One line for people, free of secrets.
     public var description: String {
         switch self {
         case .http(let failure):

@@ -95,6 +95,7 @@ public enum ProcessRunnerError: Error, Hashable, Sendable, CustomStringConvertib
     /// It exists but could not be launched.
     case launchFailed(String, String)
 
+    /// One line for people, free of secrets.
     public var description: String {
         switch self {
         case .notFound(let name): "`\(name)` was not found on PATH"

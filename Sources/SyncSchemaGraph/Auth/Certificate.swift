@@ -31,6 +31,7 @@ public struct CertificateTokenProvider: TokenProvider {
         self.methodName = methodName
     }
 
+    /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         let assertion = try await makeAssertion(tenant: tenant)
         return try await endpoint.clientAssertion(tenant: tenant, clientID: setting.clientID, assertion: assertion, method: methodName)

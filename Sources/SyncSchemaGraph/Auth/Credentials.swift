@@ -28,6 +28,7 @@ public struct ClientSecretTokenProvider: TokenProvider {
         self.methodName = methodName
     }
 
+    /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         guard let secret = endpoint.effects.environment[secretVariable], !secret.isEmpty else {
             throw AuthError.missingEnvironmentVariable(name: secretVariable, purpose: "the client secret of application \(clientID)", method: methodName)
@@ -65,6 +66,7 @@ public struct WorkloadIdentityTokenProvider: TokenProvider {
         self.methodName = methodName
     }
 
+    /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         guard let path = endpoint.effects.environment[tokenFileVariable], !path.isEmpty else {
             throw AuthError.missingEnvironmentVariable(
@@ -108,6 +110,7 @@ public struct ManagedIdentityTokenProvider: TokenProvider {
         self.endpoint = TokenEndpoint(cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy)
     }
 
+    /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         let environment = endpoint.effects.environment
         var query = [GraphQueryItem("resource", endpoint.cloud.resource)]
@@ -150,6 +153,7 @@ public struct EnvironmentTokenProvider: TokenProvider {
         self.redactor = redactor
     }
 
+    /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         guard var token = effects.environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
             throw AuthError.missingEnvironmentVariable(name: variable, purpose: "an access token for Microsoft Graph", method: "token-env")
@@ -178,6 +182,7 @@ public struct AzureCLITokenProvider: TokenProvider {
         self.redactor = redactor
     }
 
+    /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         let invocation = ProcessInvocation(
             executable: "az",
@@ -243,6 +248,7 @@ public struct AzureEnvironmentTokenProvider: TokenProvider {
         self.retryPolicy = retryPolicy
     }
 
+    /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         let environment = effects.environment.filter { !$0.value.isEmpty }
         let method = "environment"

@@ -42,6 +42,7 @@ public actor CachingTokenProvider: TokenProvider {
         self.refreshMargin = refreshMargin
     }
 
+    /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         if let token = tokens[tenant], token.expiresOn.timeIntervalSince(now()) > refreshMargin { return token }
         if let task = pending[tenant] { return try await task.value }
@@ -83,6 +84,7 @@ public enum AuthError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The auth settings are inconsistent.
     case misconfigured(method: String, detail: String)
 
+    /// One line for people, free of secrets.
     public var description: String {
         switch self {
         case .missingEnvironmentVariable(let name, let purpose, let method):

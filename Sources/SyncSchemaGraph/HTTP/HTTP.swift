@@ -2,10 +2,15 @@ import Foundation
 
 /// The HTTP methods the Graph client uses.
 public enum HTTPMethod: String, Hashable, Sendable {
+    /// Reads.
     case get = "GET"
+    /// Replaces a whole resource (the schema: never PATCH, which Graph's sync API rejects).
     case put = "PUT"
+    /// Actions (`parseExpression`, `restart`) and token requests.
     case post = "POST"
+    /// Removes a resource.
     case delete = "DELETE"
+    /// Partial updates; not used for schemas.
     case patch = "PATCH"
 }
 
@@ -33,10 +38,12 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// Iterates the fields in order.
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 
+    /// Equal when the same fields are in the same order, names compared without case.
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.map { [$0.name.lowercased(), $0.value] } == rhs.fields.map { [$0.name.lowercased(), $0.value] }
     }
 
+    /// Hashes consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         for field in fields {
             hasher.combine(field.name.lowercased())
@@ -126,6 +133,7 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One line for people, free of secrets.
     public var description: String {
         switch self {
         case .timedOut: "the request timed out"
@@ -144,5 +152,6 @@ public struct ClosureHTTPTransport: HTTPTransport {
     /// A transport that calls `handler` for every request.
     public init(_ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) { self.handler = handler }
 
+    /// Answers with the handler.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse { try await handler(request) }
 }

@@ -126,6 +126,7 @@ public struct TracingTransport: HTTPTransport {
         self.now = now
     }
 
+    /// Sends `request` and returns whatever response arrives; throws ``TransportError`` when none does.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let url = request.url.absoluteString
         var lines = ["> \(request.method.rawValue) \(url)"]
