@@ -53,22 +53,28 @@ extension GraphClient {
         let select = GraphQueryItem("$select", "id,appId,displayName")
         if Self.isGUID(locator) {
             do {
-                let json = try await get(GraphPath("servicePrincipals", locator), query: [select], purpose: "read service principal \(locator)")
+                let json = try await get(
+                    GraphPath("servicePrincipals", locator), query: [select],
+                    purpose: "read service principal \(locator)")
                 if let principal = ServicePrincipal(json) { return principal }
             } catch {
                 guard error.status == 404 else { throw error }
             }
-            let matches = try await servicePrincipals(filter: "appId eq \(Self.odataQuote(locator))", purpose: "find the service principal of appId \(locator)")
+            let matches = try await servicePrincipals(
+                filter: "appId eq \(Self.odataQuote(locator))",
+                purpose: "find the service principal of appId \(locator)")
             return try single(matches, locator: locator)
         }
         let matches = try await servicePrincipals(
-            filter: "displayName eq \(Self.odataQuote(locator))", purpose: "find the service principal named '\(locator)'")
+            filter: "displayName eq \(Self.odataQuote(locator))",
+            purpose: "find the service principal named '\(locator)'")
         return try single(matches, locator: locator)
     }
 
     private func servicePrincipals(filter: String, purpose: String) async throws(GraphError) -> [ServicePrincipal] {
         let json = try await get(
-            GraphPath("servicePrincipals"), query: [GraphQueryItem("$filter", filter), GraphQueryItem("$select", "id,appId,displayName")],
+            GraphPath("servicePrincipals"),
+            query: [GraphQueryItem("$filter", filter), GraphQueryItem("$select", "id,appId,displayName")],
             purpose: purpose)
         guard let values = json["value"]?.arrayValue else {
             throw .invalidResponse(operation: purpose, detail: "no `value` array", requestID: nil)
@@ -87,7 +93,8 @@ extension GraphClient {
     /// The provisioning jobs of a service principal.
     public func listJobs(servicePrincipalID: String) async throws(GraphError) -> [SynchronizationJob] {
         let purpose = "list the provisioning jobs of service principal \(servicePrincipalID)"
-        let json = try await get(GraphPath("servicePrincipals", servicePrincipalID, "synchronization", "jobs"), purpose: purpose)
+        let json = try await get(
+            GraphPath("servicePrincipals", servicePrincipalID, "synchronization", "jobs"), purpose: purpose)
         guard let values = json["value"]?.arrayValue else {
             throw .invalidResponse(operation: purpose, detail: "no `value` array", requestID: nil)
         }
@@ -99,7 +106,8 @@ extension GraphClient {
 
     /// Finds a job by job id or template id; with no locator, the only job. Several matches are an
     /// error listing their ids, never a guess.
-    public func resolveJob(servicePrincipalID: String, locator: String?) async throws(GraphError) -> SynchronizationJob {
+    public func resolveJob(servicePrincipalID: String, locator: String?) async throws(GraphError) -> SynchronizationJob
+    {
         let jobs = try await listJobs(servicePrincipalID: servicePrincipalID)
         guard let locator else {
             switch jobs.count {
@@ -120,7 +128,9 @@ extension GraphClient {
     }
 
     /// Resolves an app of an environment file to its service principal and job.
-    public func resolve(_ app: AppLocator) async throws(GraphError) -> (servicePrincipal: ServicePrincipal, job: SynchronizationJob) {
+    public func resolve(_ app: AppLocator) async throws(GraphError) -> (
+        servicePrincipal: ServicePrincipal, job: SynchronizationJob
+    ) {
         let principal = try await resolveServicePrincipal(app.servicePrincipal)
         let job = try await resolveJob(servicePrincipalID: principal.id, locator: app.job)
         return (principal, job)
@@ -139,32 +149,44 @@ extension GraphClient {
     /// Retried on throttling and transient failures: sending the same whole document twice is
     /// harmless.
     public func putSchema(servicePrincipalID: String, jobID: String, schema: JSONValue) async throws(GraphError) {
-        try await put(schemaPath(servicePrincipalID, jobID), body: schema, purpose: "replace the schema of job \(jobID)")
+        try await put(
+            schemaPath(servicePrincipalID, jobID), body: schema, purpose: "replace the schema of job \(jobID)")
     }
 
     /// The functions the job's expressions may use (`schema/functions`).
     public func functions(servicePrincipalID: String, jobID: String) async throws(GraphError) -> JSONValue {
-        try await get(schemaPath(servicePrincipalID, jobID).appending("functions"), purpose: "list the expression functions of job \(jobID)")
+        try await get(
+            schemaPath(servicePrincipalID, jobID).appending("functions"),
+            purpose: "list the expression functions of job \(jobID)")
     }
 
     /// The filter operators scoping filters may use (`schema/filterOperators`).
     public func filterOperators(servicePrincipalID: String, jobID: String) async throws(GraphError) -> JSONValue {
-        try await get(schemaPath(servicePrincipalID, jobID).appending("filterOperators"), purpose: "list the filter operators of job \(jobID)")
+        try await get(
+            schemaPath(servicePrincipalID, jobID).appending("filterOperators"),
+            purpose: "list the filter operators of job \(jobID)")
     }
 
     /// Asks Graph to parse (and optionally evaluate) an expression: `request` is
     /// `{ "expression": …, "testInputObject"?: …, "targetAttributeDefinition"?: … }`. It changes
     /// nothing, so it is retried like a read.
-    public func parseExpression(servicePrincipalID: String, jobID: String, request: JSONValue) async throws(GraphError) -> JSONValue {
+    public func parseExpression(servicePrincipalID: String, jobID: String, request: JSONValue) async throws(GraphError)
+        -> JSONValue
+    {
         let purpose = "parse an expression with job \(jobID)"
-        guard let json = try await post(schemaPath(servicePrincipalID, jobID).appending("parseExpression"), body: request, idempotent: true, purpose: purpose)
+        guard
+            let json = try await post(
+                schemaPath(servicePrincipalID, jobID).appending("parseExpression"), body: request, idempotent: true,
+                purpose: purpose)
         else { throw .invalidResponse(operation: purpose, detail: "an empty body", requestID: nil) }
         return json
     }
 
     /// Restarts a job (`{"criteria": {"resetScope": …}}`), which starts a new initial cycle.
     /// Not repeated after an ambiguous failure: a second restart is not what the user asked for.
-    public func restartJob(servicePrincipalID: String, jobID: String, resetScope: String? = nil) async throws(GraphError) {
+    public func restartJob(servicePrincipalID: String, jobID: String, resetScope: String? = nil)
+        async throws(GraphError)
+    {
         var body: JSONValue = [:]
         if let resetScope { body = ["criteria": ["resetScope": .string(resetScope)]] }
         let path = GraphPath("servicePrincipals", servicePrincipalID, "synchronization", "jobs", jobID, "restart")

@@ -24,7 +24,8 @@ public struct GraphPath: Hashable, Sendable, CustomStringConvertible {
     /// This path with more segments.
     public func appending(_ more: String...) -> GraphPath { GraphPath(segments: segments + more) }
 
-    private static let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
+    private static let allowed = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
 
     /// `/servicePrincipals/…`, percent-encoded.
     public var description: String {
@@ -45,8 +46,10 @@ public struct GraphQueryItem: Hashable, Sendable {
         self.value = value
     }
 
-    private static let allowedInName = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$")
-    private static let allowedInValue = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~,$")
+    private static let allowedInName = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$")
+    private static let allowedInValue = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~,$")
 
     /// `name=value`, encoded so that `+`, `&`, `'` and spaces survive.
     var encoded: String {
@@ -103,7 +106,8 @@ public final class GraphClient: Sendable {
         self.tenant = tenant
         self.apiVersion = apiVersion
         self.redactor = redactor
-        self.tokens = tokenProvider is CachingTokenProvider
+        self.tokens =
+            tokenProvider is CachingTokenProvider
             ? tokenProvider : CachingTokenProvider(tokenProvider, now: effects.now)
         self.sender = RetryingSender(transport: transport, policy: retryPolicy, effects: effects)
         self.effects = effects
@@ -116,7 +120,8 @@ public final class GraphClient: Sendable {
     ///   HTTPS nor loopback.
     public convenience init(
         environment: EnvironmentFile, transport: any HTTPTransport, effects: SideEffects,
-        apiVersion: GraphAPIVersion = .v1, retryPolicy: RetryPolicy = .default, redactor: SecretRedactor = SecretRedactor()
+        apiVersion: GraphAPIVersion = .v1, retryPolicy: RetryPolicy = .default,
+        redactor: SecretRedactor = SecretRedactor()
     ) throws {
         let cloud = try GraphCloud(environment.cloud)
         let provider = TokenProviders.make(
@@ -128,7 +133,9 @@ public final class GraphClient: Sendable {
     }
 
     /// GETs a JSON resource.
-    public func get(_ path: GraphPath, query: [GraphQueryItem] = [], purpose: String) async throws(GraphError) -> JSONValue {
+    public func get(_ path: GraphPath, query: [GraphQueryItem] = [], purpose: String) async throws(GraphError)
+        -> JSONValue
+    {
         let response = try await send(.get, path, query: query, purpose: purpose)
         guard let json = response.json else {
             throw .invalidResponse(operation: purpose, detail: "an empty body", requestID: response.requestID)
@@ -146,7 +153,9 @@ public final class GraphClient: Sendable {
     /// POSTs an action. Actions are retried only when the server surely did not act (429, 503,
     /// no connection) unless `idempotent` says repeating is harmless (`parseExpression`).
     @discardableResult
-    public func post(_ path: GraphPath, body: JSONValue?, idempotent: Bool = false, purpose: String) async throws(GraphError) -> JSONValue? {
+    public func post(_ path: GraphPath, body: JSONValue?, idempotent: Bool = false, purpose: String)
+        async throws(GraphError) -> JSONValue?
+    {
         try await send(.post, path, body: body, idempotent: idempotent, purpose: purpose).json
     }
 
@@ -176,16 +185,21 @@ public final class GraphClient: Sendable {
                     var headers: HTTPHeaders = ["Authorization": "Bearer \(token.token)", "Accept": "application/json"]
                     if bodyData != nil { headers["Content-Type"] = "application/json" }
                     headers["client-request-id"] = self.effects.uuid().uuidString.lowercased()
-                    return HTTPRequest(method: method, url: url, headers: headers, body: bodyData, timeout: self.timeout)
+                    return HTTPRequest(
+                        method: method, url: url, headers: headers, body: bodyData, timeout: self.timeout)
                 }
             } catch let failure as RetriedTransportFailure {
-                throw .transport(operation: purpose, method: method, path: displayPath, error: failure.error, attempts: failure.attempts)
+                throw .transport(
+                    operation: purpose, method: method, path: displayPath, error: failure.error,
+                    attempts: failure.attempts)
             } catch let error as AuthError {
                 throw .authentication(error)
             } catch let error as GraphError {
                 throw error
             } catch {
-                throw .transport(operation: purpose, method: method, path: displayPath, error: .other(redactor.redact("\(error)")), attempts: 1)
+                throw .transport(
+                    operation: purpose, method: method, path: displayPath, error: .other(redactor.redact("\(error)")),
+                    attempts: 1)
             }
             let response = outcome.response
             if response.status == 401 && !refreshedAfter401, let cache = tokens as? CachingTokenProvider {
@@ -198,7 +212,8 @@ public final class GraphClient: Sendable {
                 let details = GraphFailure.parse(body: response.body, headers: response.headers)
                 throw .http(
                     GraphFailure(
-                        operation: purpose, method: method, path: displayPath, status: response.status, code: details.code,
+                        operation: purpose, method: method, path: displayPath, status: response.status,
+                        code: details.code,
                         message: details.message.map(redactor.redact), requestID: details.requestID,
                         attempts: outcome.attempts, retriesExhausted: outcome.gaveUp))
             }
@@ -207,7 +222,8 @@ public final class GraphClient: Sendable {
                 do {
                     json = try JSONParser.parse(bytes: [UInt8](response.body))
                 } catch {
-                    throw .invalidResponse(operation: purpose, detail: "invalid JSON: \(error)", requestID: response.headers["request-id"])
+                    throw .invalidResponse(
+                        operation: purpose, detail: "invalid JSON: \(error)", requestID: response.headers["request-id"])
                 }
             }
             return GraphResponse(status: response.status, headers: response.headers, json: json)

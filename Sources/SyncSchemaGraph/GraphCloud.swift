@@ -35,7 +35,9 @@ public struct GraphCloud: Hashable, Sendable {
     /// - Throws: ``GraphError/insecureEndpoint(_:reason:)`` naming the URL and what to do.
     public static func custom(graph: String, login: String) throws -> GraphCloud {
         for url in [graph, login] {
-            if let problem = EndpointPolicy.problem(with: url) { throw GraphError.insecureEndpoint(url, reason: problem) }
+            if let problem = EndpointPolicy.problem(with: url) {
+                throw GraphError.insecureEndpoint(url, reason: problem)
+            }
         }
         guard let graphURL = URL(string: trimmingSlash(graph)), let loginURL = URL(string: trimmingSlash(login)) else {
             throw GraphError.insecureEndpoint(graph, reason: "not a valid URL")

@@ -129,10 +129,13 @@ public enum GraphError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .http(let failure):
-            var text = "Could not \(failure.operation) (\(failure.method.rawValue) \(failure.path)): HTTP \(failure.status)"
+            var text =
+                "Could not \(failure.operation) (\(failure.method.rawValue) \(failure.path)): HTTP \(failure.status)"
             let reason = GraphFailure.reason(failure.status)
             if !reason.isEmpty { text += " \(reason)" }
-            if failure.retriesExhausted { text += " after \(failure.attempts) attempt\(failure.attempts == 1 ? "" : "s")" }
+            if failure.retriesExhausted {
+                text += " after \(failure.attempts) attempt\(failure.attempts == 1 ? "" : "s")"
+            }
             switch (failure.code, failure.message) {
             case (let code?, let message?): text += ", \(code): \(Self.oneLine(message))"
             case (let code?, nil): text += ", \(code)"
@@ -143,27 +146,34 @@ public enum GraphError: Error, Hashable, Sendable, CustomStringConvertible {
             return text + "; " + failure.nextStep
         case .transport(let operation, let method, let path, let error, let attempts):
             let tries = attempts > 1 ? " after \(attempts) attempts" : ""
-            return "Could not \(operation) (\(method.rawValue) \(path)): \(error)\(tries); check the network connection and the cloud endpoints, then retry"
+            return
+                "Could not \(operation) (\(method.rawValue) \(path)): \(error)\(tries); check the network connection and the cloud endpoints, then retry"
         case .authentication(let error):
             return error.description
         case .invalidResponse(let operation, let detail, let requestID):
-            return "Could not \(operation): Graph's response was not understood (\(detail)) (request-id \(requestID ?? "not given")); please report this with the request-id"
+            return
+                "Could not \(operation): Graph's response was not understood (\(detail)) (request-id \(requestID ?? "not given")); please report this with the request-id"
         case .insecureEndpoint(let url, let reason):
             return "Refusing the endpoint \(url): \(reason)"
         case .servicePrincipalNotFound(let locator, let tenant):
-            return "No service principal has the object id, appId or display name '\(locator)' in tenant \(tenant); check `servicePrincipal` in the environment file (display names must match exactly)"
+            return
+                "No service principal has the object id, appId or display name '\(locator)' in tenant \(tenant); check `servicePrincipal` in the environment file (display names must match exactly)"
         case .ambiguousServicePrincipal(let locator, let candidates):
             let list = candidates.map { "\($0.id) (appId \($0.appID), '\($0.displayName)')" }.joined(separator: ", ")
-            return "\(candidates.count) service principals are named '\(locator)': \(list); write the object id of the right one as `servicePrincipal` in the environment file"
+            return
+                "\(candidates.count) service principals are named '\(locator)': \(list); write the object id of the right one as `servicePrincipal` in the environment file"
         case .jobNotFound(let locator, let servicePrincipal, let available):
             if available.isEmpty {
-                return "Service principal \(servicePrincipal) has no provisioning job; configure provisioning for the app first"
+                return
+                    "Service principal \(servicePrincipal) has no provisioning job; configure provisioning for the app first"
             }
             let list = available.map(\.summary).joined(separator: ", ")
-            return "Service principal \(servicePrincipal) has no job with id or template id '\(locator ?? "")'; its jobs: \(list); set `job` in the environment file to one of them"
+            return
+                "Service principal \(servicePrincipal) has no job with id or template id '\(locator ?? "")'; its jobs: \(list); set `job` in the environment file to one of them"
         case .ambiguousJob(let locator, let servicePrincipal, let candidates):
             let list = candidates.map(\.summary).joined(separator: ", ")
-            let subject = locator.map { "\(candidates.count) jobs of service principal \(servicePrincipal) match '\($0)'" }
+            let subject =
+                locator.map { "\(candidates.count) jobs of service principal \(servicePrincipal) match '\($0)'" }
                 ?? "Service principal \(servicePrincipal) has \(candidates.count) jobs"
             return "\(subject): \(list); set `job` in the environment file to one job id"
         }

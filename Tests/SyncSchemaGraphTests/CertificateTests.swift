@@ -8,7 +8,8 @@ import Testing
     @Test func knownVectors() {
         func hex(_ data: Data) -> String { data.map { String(format: "%02x", $0) }.joined() }
         #expect(hex(Digest.sha1(Data("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
-        #expect(hex(Digest.sha256(Data("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            hex(Digest.sha256(Data("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         // Several blocks, and a length whose padding spills into an extra block.
         let long = Data(repeating: UInt8(ascii: "a"), count: 1000)
         #expect(hex(Digest.sha1(long)) == "291e9a6c66994949b57ba5e650361e98fc36b1ba")
@@ -33,8 +34,10 @@ import Testing
             return ProcessOutput(exitCode: 0, standardOutput: Data([1, 2, 3, 255]))
         }
         let transport = ScriptedTransport([Stub.token])
-        let setting = CertificateSetting(clientID: "app-id", certificate: .file("/certs/app.pem"), privateKeyFile: "/certs/key.pem")
-        let provider = CertificateTokenProvider(setting: setting, cloud: .global, transport: transport, effects: effects, redactor: SecretRedactor())
+        let setting = CertificateSetting(
+            clientID: "app-id", certificate: .file("/certs/app.pem"), privateKeyFile: "/certs/key.pem")
+        let provider = CertificateTokenProvider(
+            setting: setting, cloud: .global, transport: transport, effects: effects, redactor: SecretRedactor())
         _ = try await provider.token(for: "tenant")
 
         let request = try #require(transport.requests.first)
@@ -45,31 +48,50 @@ import Testing
         try #require(parts.count == 3)
         let header = try decodePart(parts[0])
         // Thumbprints of the certificate bytes "hello certificate", computed independently.
-        #expect(header == ["alg": "RS256", "typ": "JWT", "x5t": "nuEJWMRUD8U8ezgNPdhE0P2sEKM", "x5t#S256": "AGY2yBZvbCn6VrYoy-Gsrmld7KGp-HCquxTa5dDYFKA"])
+        #expect(
+            header == [
+                "alg": "RS256", "typ": "JWT", "x5t": "nuEJWMRUD8U8ezgNPdhE0P2sEKM",
+                "x5t#S256": "AGY2yBZvbCn6VrYoy-Gsrmld7KGp-HCquxTa5dDYFKA",
+            ])
         let claims = try decodePart(parts[1])
         let now = Int(clock.now.timeIntervalSince1970)
-        #expect(claims == [
-            "aud": "https://login.microsoftonline.com/tenant/oauth2/v2.0/token", "iss": "app-id", "sub": "app-id",
-            "jti": "00000000-0000-4000-8000-000000000001", "nbf": .int(now), "iat": .int(now), "exp": .int(now + 600),
-        ])
+        #expect(
+            claims == [
+                "aud": "https://login.microsoftonline.com/tenant/oauth2/v2.0/token", "iss": "app-id", "sub": "app-id",
+                "jti": "00000000-0000-4000-8000-000000000001", "nbf": .int(now), "iat": .int(now),
+                "exp": .int(now + 600),
+            ])
         #expect(parts[2] == "AQID_w")
-        #expect(recorder.invocations == [
-            ProcessInvocation(executable: "openssl", arguments: ["dgst", "-sha256", "-sign", "/certs/key.pem"], input: Data("\(parts[0]).\(parts[1])".utf8))
-        ])
+        #expect(
+            recorder.invocations == [
+                ProcessInvocation(
+                    executable: "openssl", arguments: ["dgst", "-sha256", "-sign", "/certs/key.pem"],
+                    input: Data("\(parts[0]).\(parts[1])".utf8))
+            ])
     }
 
     @Test func missingOpenSSLIsExplainedWithAlternatives() async throws {
-        let effects = makeEffects(files: ["/certs/app.pem": Self.pem])  // no process runner: every program is "not found"
-        let setting = CertificateSetting(clientID: "app-id", certificate: .file("/certs/app.pem"), privateKeyFile: "/certs/app.pem")
-        let provider = CertificateTokenProvider(setting: setting, cloud: .global, transport: ScriptedTransport([]), effects: effects, redactor: SecretRedactor())
+        // No process runner: every program is "not found".
+        let effects = makeEffects(files: ["/certs/app.pem": Self.pem])
+        let setting = CertificateSetting(
+            clientID: "app-id", certificate: .file("/certs/app.pem"), privateKeyFile: "/certs/app.pem")
+        let provider = CertificateTokenProvider(
+            setting: setting, cloud: .global, transport: ScriptedTransport([]), effects: effects,
+            redactor: SecretRedactor())
         let text = await errorText { _ = try await provider.token(for: "t") }
-        #expect(text == "Authentication (certificate) failed: `openssl` is not installed or not on PATH; certificate sign-in signs with the system OpenSSL; install it, or use `workload-identity`, `managed-identity` or `client-secret`")
+        #expect(
+            text
+                == "Authentication (certificate) failed: `openssl` is not installed or not on PATH; certificate sign-in signs with the system OpenSSL; install it, or use `workload-identity`, `managed-identity` or `client-secret`"
+        )
     }
 
     @Test func aFileWithoutACertificateIsExplained() async throws {
         let effects = makeEffects(environment: ["CERT": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"])
-        let setting = CertificateSetting(clientID: "app-id", certificate: .environmentVariable("CERT"), privateKeyFile: "/k.pem")
-        let provider = CertificateTokenProvider(setting: setting, cloud: .global, transport: ScriptedTransport([]), effects: effects, redactor: SecretRedactor())
+        let setting = CertificateSetting(
+            clientID: "app-id", certificate: .environmentVariable("CERT"), privateKeyFile: "/k.pem")
+        let provider = CertificateTokenProvider(
+            setting: setting, cloud: .global, transport: ScriptedTransport([]), effects: effects,
+            redactor: SecretRedactor())
         let text = await errorText { _ = try await provider.token(for: "t") }
         #expect(text.contains("no `-----BEGIN CERTIFICATE-----` block found"))
         #expect(!text.contains("AAAA"))
@@ -79,25 +101,32 @@ import Testing
     /// with the certificate's public key and `x5t` matches OpenSSL's own SHA-1 fingerprint.
     @Test(.enabled(if: LiveProcessRunner.locate("openssl", environment: ProcessInfo.processInfo.environment) != nil))
     func realOpenSSLRoundTrip() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("syncschema-cert-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "syncschema-cert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let key = directory.appendingPathComponent("key.pem").path
         let cert = directory.appendingPathComponent("cert.pem").path
         let live = SideEffects.live
         func run(_ arguments: [String], input: Data? = nil) async throws -> ProcessOutput {
-            let output = try await live.runProcess(ProcessInvocation(executable: "openssl", arguments: arguments, input: input))
-            #expect(output.exitCode == 0, "openssl \(arguments): \(String(decoding: output.standardError, as: UTF8.self))")
+            let output = try await live.runProcess(
+                ProcessInvocation(executable: "openssl", arguments: arguments, input: input))
+            #expect(
+                output.exitCode == 0, "openssl \(arguments): \(String(decoding: output.standardError, as: UTF8.self))")
             return output
         }
-        _ = try await run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=syncschema-test", "-days", "1"])
+        _ = try await run([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj",
+            "/CN=syncschema-test", "-days", "1",
+        ])
 
         let transport = ScriptedTransport([Stub.token])
         var effects = live
         effects.environment = [:]
         effects.environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
         let setting = CertificateSetting(clientID: "app-id", certificate: .file(cert), privateKeyFile: key)
-        let provider = CertificateTokenProvider(setting: setting, cloud: .global, transport: transport, effects: effects, redactor: SecretRedactor())
+        let provider = CertificateTokenProvider(
+            setting: setting, cloud: .global, transport: transport, effects: effects, redactor: SecretRedactor())
         _ = try await provider.token(for: "tenant")
 
         let request = try #require(transport.requests.first)

@@ -9,7 +9,8 @@ import Testing
     @Test func throttlingHonoursRetryAfterSeconds() async throws {
         let clock = TestClock()
         let transport = ScriptedTransport([
-            Stub.json(429, #"{"error":{"code":"TooManyRequests","message":"slow down"}}"#, headers: [("Retry-After", "7")]),
+            Stub.json(
+                429, #"{"error":{"code":"TooManyRequests","message":"slow down"}}"#, headers: [("Retry-After", "7")]),
             Stub.json(429, "{}", headers: [("Retry-After", "3")]),
             Stub.json(200, #"{"version":"1"}"#),
         ])
@@ -44,7 +45,8 @@ import Testing
     @Test func backoffIsBoundedByMaxDelayAndAttempts() async throws {
         let clock = TestClock()
         let transport = ScriptedTransport([], fallback: Stub.status(503))
-        let policy = RetryPolicy(maxAttempts: 7, baseDelay: .seconds(1), maxDelay: .seconds(4), totalBudget: .seconds(1000))
+        let policy = RetryPolicy(
+            maxAttempts: 7, baseDelay: .seconds(1), maxDelay: .seconds(4), totalBudget: .seconds(1000))
         let client = makeClient(transport: transport, clock: clock, random: 1.0, retry: policy)
         let text = await errorText { _ = try await client.get(schemaPath, purpose: "read the schema") }
         #expect(clock.sleeps == [.seconds(1), .seconds(2), .seconds(4), .seconds(4), .seconds(4), .seconds(4)])
@@ -55,8 +57,14 @@ import Testing
     @Test func totalBudgetStopsRetrying() async throws {
         let clock = TestClock()
         let transport = ScriptedTransport(
-            [Stub.json(429, #"{"error":{"code":"TooManyRequests","message":"Too many requests"}}"#, headers: [("Retry-After", "30"), ("request-id", "req-429")])],
-            fallback: Stub.json(429, #"{"error":{"code":"TooManyRequests","message":"Too many requests"}}"#, headers: [("Retry-After", "45"), ("request-id", "req-429")]))
+            [
+                Stub.json(
+                    429, #"{"error":{"code":"TooManyRequests","message":"Too many requests"}}"#,
+                    headers: [("Retry-After", "30"), ("request-id", "req-429")])
+            ],
+            fallback: Stub.json(
+                429, #"{"error":{"code":"TooManyRequests","message":"Too many requests"}}"#,
+                headers: [("Retry-After", "45"), ("request-id", "req-429")]))
         let policy = RetryPolicy(maxAttempts: 10, totalBudget: .seconds(60))
         let client = makeClient(transport: transport, clock: clock, retry: policy)
         let text = await errorText { _ = try await client.get(schemaPath, purpose: "read the schema") }
@@ -64,7 +72,9 @@ import Testing
         #expect(clock.sleeps == [.seconds(30)])
         #expect(transport.requests.count == 2)
         #expect(
-            text == "Could not read the schema (GET /v1.0/servicePrincipals/sp/synchronization/jobs/job/schema): HTTP 429 Too Many Requests after 2 attempts, TooManyRequests: Too many requests (request-id req-429); Graph is throttling this app; retry later")
+            text
+                == "Could not read the schema (GET /v1.0/servicePrincipals/sp/synchronization/jobs/job/schema): HTTP 429 Too Many Requests after 2 attempts, TooManyRequests: Too many requests (request-id req-429); Graph is throttling this app; retry later"
+        )
     }
 
     @Test func timeoutsAndDroppedConnectionsAreRetriedForReads() async throws {
@@ -90,7 +100,9 @@ import Testing
             let clock = TestClock()
             let transport = ScriptedTransport([failure], fallback: Stub.status(204))
             let client = makeClient(transport: transport, clock: clock)
-            await #expect(throws: GraphError.self) { try await client.restartJob(servicePrincipalID: "sp", jobID: "job") }
+            await #expect(throws: GraphError.self) {
+                try await client.restartJob(servicePrincipalID: "sp", jobID: "job")
+            }
             #expect(transport.requests.count == 1)
             #expect(clock.sleeps.isEmpty)
         }
@@ -105,7 +117,9 @@ import Testing
         try await client.restartJob(servicePrincipalID: "sp", jobID: "job", resetScope: "Full")
         #expect(transport.requests.count == 3)
         #expect(clock.sleeps.first == .seconds(2))
-        #expect(String(decoding: transport.requests[2].body ?? Data(), as: UTF8.self) == #"{ "criteria": { "resetScope": "Full" } }"#)
+        #expect(
+            String(decoding: transport.requests[2].body ?? Data(), as: UTF8.self)
+                == #"{ "criteria": { "resetScope": "Full" } }"#)
     }
 
     @Test func clientErrorsAreNotRetried() async throws {
@@ -138,7 +152,8 @@ import Testing
             try await group.waitForAll()
         }
         #expect(provider.calls == 1)
-        #expect(transport.requests.allSatisfy { $0.headers["Authorization"] == "Bearer token-contoso.onmicrosoft.com-1" })
+        #expect(
+            transport.requests.allSatisfy { $0.headers["Authorization"] == "Bearer token-contoso.onmicrosoft.com-1" })
     }
 
     @Test func anExpiringTokenIsRefreshed() async throws {

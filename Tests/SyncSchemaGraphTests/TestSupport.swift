@@ -46,7 +46,9 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
             recorded.append(request)
             return handlers.isEmpty ? fallback : handlers.removeFirst()
         }
-        guard let handler else { throw TransportError.other("unexpected request \(request.method.rawValue) \(request.url)") }
+        guard let handler else {
+            throw TransportError.other("unexpected request \(request.method.rawValue) \(request.url)")
+        }
         return try handler(request)
     }
 }
@@ -61,7 +63,11 @@ final class ProcessRecorder: @unchecked Sendable {
 
 enum Stub {
     static func json(_ status: Int, _ body: String, headers: [(String, String)] = []) -> ScriptedTransport.Handler {
-        { _ in HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers), body: Data(body.utf8)) }
+        { _ in
+            HTTPResponse(
+                status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers),
+                body: Data(body.utf8))
+        }
     }
 
     static func status(_ status: Int, headers: [(String, String)] = []) -> ScriptedTransport.Handler {
@@ -122,7 +128,8 @@ func makeClient(
 ) -> GraphClient {
     GraphClient(
         cloud: .global, tenant: "contoso.onmicrosoft.com", tokenProvider: tokens ?? CountingTokenProvider(clock: clock),
-        transport: transport, effects: makeEffects(clock: clock, random: random), retryPolicy: retry, redactor: redactor)
+        transport: transport, effects: makeEffects(clock: clock, random: random), retryPolicy: retry, redactor: redactor
+    )
 }
 
 /// The form fields of a request body, as a dictionary.

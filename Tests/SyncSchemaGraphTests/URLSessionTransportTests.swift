@@ -50,14 +50,17 @@ final class StubURLProtocol: URLProtocol {
             stream.close()
             body = data
         }
-        let record = Seen(method: request.httpMethod ?? "", url: request.url?.absoluteString ?? "", headers: request.allHTTPHeaderFields ?? [:], body: body)
+        let record = Seen(
+            method: request.httpMethod ?? "", url: request.url?.absoluteString ?? "",
+            headers: request.allHTTPHeaderFields ?? [:], body: body)
         let answer = Self.lock.withLock {
             Self.seen[host, default: []].append(record)
             return Self.answers[host]
         }
         switch answer {
         case .response(let status, let headers, let body)?:
-            let response = HTTPURLResponse(url: request.url!, statusCode: status, httpVersion: "HTTP/1.1", headerFields: headers)!
+            let response = HTTPURLResponse(
+                url: request.url!, statusCode: status, httpVersion: "HTTP/1.1", headerFields: headers)!
             client?.urlProtocol(self, didReceive: response, cacheStoragePolicy: .notAllowed)
             client?.urlProtocol(self, didLoad: body)
             client?.urlProtocolDidFinishLoading(self)
@@ -76,10 +79,16 @@ final class StubURLProtocol: URLProtocol {
 
     @Test func sendsMethodHeadersAndBodyAndReturnsTheResponse() async throws {
         let host = uniqueHost()
-        StubURLProtocol.register(host: host, .response(status: 201, headers: ["request-id": "r-1", "Content-Type": "application/json"], body: Data(#"{"ok":true}"#.utf8)))
+        StubURLProtocol.register(
+            host: host,
+            .response(
+                status: 201, headers: ["request-id": "r-1", "Content-Type": "application/json"],
+                body: Data(#"{"ok":true}"#.utf8)))
         let transport = URLSessionTransport(protocolClasses: [StubURLProtocol.self])
         let response = try await transport.send(
-            HTTPRequest(method: .put, url: URL(string: "https://\(host)/v1.0/x")!, headers: ["Content-Type": "application/json", "Authorization": "Bearer t"], body: Data("{}".utf8)))
+            HTTPRequest(
+                method: .put, url: URL(string: "https://\(host)/v1.0/x")!,
+                headers: ["Content-Type": "application/json", "Authorization": "Bearer t"], body: Data("{}".utf8)))
         #expect(response.status == 201)
         #expect(response.headers["Request-Id"] == "r-1")
         #expect(response.body == Data(#"{"ok":true}"#.utf8))

@@ -49,7 +49,9 @@ extension EnvironmentFile {
     }
 
     /// The keys allowed at the top level of an environment file.
-    public static let topLevelKeys = ["syncschema", "$schema", "tenant", "cloud", "auth", "apps", "variables", "protected"]
+    public static let topLevelKeys = [
+        "syncschema", "$schema", "tenant", "cloud", "auth", "apps", "variables", "protected",
+    ]
 }
 
 /// Walks the JSON, collecting problems instead of stopping at the first.
@@ -62,29 +64,45 @@ private struct EnvironmentDecoder {
 
     mutating func decodeFile(_ value: JSONValue) -> EnvironmentFile? {
         guard let object = value.objectValue else {
-            fail(.root, "expected a JSON object with `\"syncschema\": 1` as its first key, found \(value.kindDescription)")
+            fail(
+                .root,
+                "expected a JSON object with `\"syncschema\": 1` as its first key, found \(value.kindDescription)")
             return nil
         }
         guard checkVersion(object) else { return nil }
         rejectUnknownKeys(object, allowed: EnvironmentFile.topLevelKeys, at: .root)
 
-        let tenant = requiredString(object, "tenant", at: .root, hint: "the tenant id or its primary domain, e.g. `contoso.onmicrosoft.com`")
+        let tenant = requiredString(
+            object, "tenant", at: .root, hint: "the tenant id or its primary domain, e.g. `contoso.onmicrosoft.com`")
         let cloud = object["cloud"].map { decodeCloud($0, at: [.key("cloud")]) } ?? EnvironmentFile.Defaults.cloud
         var auth: AuthSetting?
         if let authValue = object["auth"] {
             auth = decodeAuth(authValue, at: [.key("auth")])
         } else {
-            fail(.root, "missing `auth`: add e.g. `\"auth\": { \"method\": \"azure-cli\" }` (see docs/auth.md for every method)")
+            fail(
+                .root,
+                "missing `auth`: add e.g. `\"auth\": { \"method\": \"azure-cli\" }` (see docs/auth.md for every method)"
+            )
         }
         let apps = object["apps"].map { decodeApps($0, at: [.key("apps")]) } ?? EnvironmentFile.Defaults.apps
-        let variables = object["variables"].map { decodeVariables($0, at: [.key("variables")]) } ?? EnvironmentFile.Defaults.variables
+        let variables =
+            object["variables"].map { decodeVariables($0, at: [.key("variables")]) }
+            ?? EnvironmentFile.Defaults.variables
         var isProtected = EnvironmentFile.Defaults.isProtected
         if let value = object["protected"] {
-            if let flag = value.boolValue { isProtected = flag } else { fail([.key("protected")], "expected true or false, found \(value.kindDescription)") }
+            if let flag = value.boolValue {
+                isProtected = flag
+            } else {
+                fail([.key("protected")], "expected true or false, found \(value.kindDescription)")
+            }
         }
         var jsonSchema = EnvironmentFile.Defaults.jsonSchema
         if let value = object["$schema"] {
-            if let text = value.stringValue { jsonSchema = text } else { fail([.key("$schema")], "expected a string (a JSON Schema URL), found \(value.kindDescription)") }
+            if let text = value.stringValue {
+                jsonSchema = text
+            } else {
+                fail([.key("$schema")], "expected a string (a JSON Schema URL), found \(value.kindDescription)")
+            }
         }
         guard let tenant, let auth else { return nil }
         return EnvironmentFile(
@@ -95,24 +113,30 @@ private struct EnvironmentDecoder {
     /// The version key decides how the rest is read, so a wrong one stops decoding.
     mutating func checkVersion(_ object: JSONObject) -> Bool {
         guard let version = object["syncschema"] else {
-            fail(.root, "missing the format version: add `\"syncschema\": \(EnvironmentFile.formatVersion)` as the first key")
+            fail(
+                .root,
+                "missing the format version: add `\"syncschema\": \(EnvironmentFile.formatVersion)` as the first key")
             return false
         }
         guard let number = version.intValue else {
-            fail([.key("syncschema")], "expected the format version number \(EnvironmentFile.formatVersion), found \(version.kindDescription)")
+            fail(
+                [.key("syncschema")],
+                "expected the format version number \(EnvironmentFile.formatVersion), found \(version.kindDescription)")
             return false
         }
         guard number == EnvironmentFile.formatVersion else {
             fail(
                 [.key("syncschema")],
                 "this file has format version \(number), but this syncschema reads version \(EnvironmentFile.formatVersion); "
-                    + (number > EnvironmentFile.formatVersion ? "upgrade syncschema" : "set it to \(EnvironmentFile.formatVersion)"))
+                    + (number > EnvironmentFile.formatVersion
+                        ? "upgrade syncschema" : "set it to \(EnvironmentFile.formatVersion)"))
             return false
         }
         return true
     }
 
-    mutating func rejectUnknownKeys(_ object: JSONObject, allowed: [String], at path: JSONPath, context: String? = nil) {
+    mutating func rejectUnknownKeys(_ object: JSONObject, allowed: [String], at path: JSONPath, context: String? = nil)
+    {
         for key in object.keys where !allowed.contains(key) {
             var message = "unknown key `\(key)`" + (context.map { " \($0)" } ?? "")
             if let suggestion = Suggestion.closest(to: key, among: allowed) {
@@ -188,8 +212,11 @@ private struct EnvironmentDecoder {
             case "china": return .china
             default:
                 var message = "unknown cloud `\(name)`"
-                if let suggestion = Suggestion.closest(to: name, among: CloudSetting.names) { message += "; did you mean `\(suggestion)`?" }
-                message += " Use one of " + CloudSetting.names.map { "`\($0)`" }.joined(separator: ", ")
+                if let suggestion = Suggestion.closest(to: name, among: CloudSetting.names) {
+                    message += "; did you mean `\(suggestion)`?"
+                }
+                message +=
+                    " Use one of " + CloudSetting.names.map { "`\($0)`" }.joined(separator: ", ")
                     + ", or `{ \"graph\": URL, \"login\": URL }` for explicit endpoints"
                 fail(path, message)
                 return .global
@@ -200,13 +227,18 @@ private struct EnvironmentDecoder {
             let login = endpoint(object, "login", at: path, example: "https://login.microsoftonline.com")
             return .custom(graph: graph ?? "", login: login ?? "")
         default:
-            fail(path, "expected a cloud name (`global`, `usgov`, `usgovdod`, `china`) or `{ \"graph\": URL, \"login\": URL }`, found \(value.kindDescription)")
+            fail(
+                path,
+                "expected a cloud name (`global`, `usgov`, `usgovdod`, `china`) or `{ \"graph\": URL, \"login\": URL }`, found \(value.kindDescription)"
+            )
             return .global
         }
     }
 
     mutating func endpoint(_ object: JSONObject, _ key: String, at path: JSONPath, example: String) -> String? {
-        guard let text = requiredString(object, key, at: path, hint: "a base URL such as `\(example)`") else { return nil }
+        guard let text = requiredString(object, key, at: path, hint: "a base URL such as `\(example)`") else {
+            return nil
+        }
         if let problem = EndpointPolicy.problem(with: text) {
             fail(path.appending(key), problem)
             return nil
@@ -242,7 +274,9 @@ private struct EnvironmentDecoder {
             var message = "unknown auth method"
             if let name = methodValue.stringValue {
                 message += " `\(name)`"
-                if let suggestion = Suggestion.closest(to: name, among: AuthSetting.methodNames) { message += "; did you mean `\(suggestion)`?" }
+                if let suggestion = Suggestion.closest(to: name, among: AuthSetting.methodNames) {
+                    message += "; did you mean `\(suggestion)`?"
+                }
             }
             message += " Use one of " + AuthSetting.methodNames.map { "`\($0)`" }.joined(separator: ", ")
             fail(path.appending("method"), message)
@@ -283,18 +317,23 @@ private struct EnvironmentDecoder {
             let clientID = requiredString(object, "clientId", at: path, hint: clientHint)
             var tokenFileEnv: String? = EnvironmentFile.Defaults.federatedTokenFileEnv
             if object["tokenFileEnv"] != nil {
-                tokenFileEnv = environmentVariableName(object, "tokenFileEnv", at: path, holding: "the path of the federated token file")
+                tokenFileEnv = environmentVariableName(
+                    object, "tokenFileEnv", at: path, holding: "the path of the federated token file")
             }
             guard let clientID, let tokenFileEnv else { return nil }
             return .workloadIdentity(clientID: clientID, tokenFileEnv: tokenFileEnv)
         case "managed-identity":
             guard let value = object["clientId"] else { return .managedIdentity(clientID: nil) }
-            guard let clientID = nonEmptyString(value, at: path.appending("clientId"), hint: "the client id of a user-assigned identity") else { return nil }
+            guard
+                let clientID = nonEmptyString(
+                    value, at: path.appending("clientId"), hint: "the client id of a user-assigned identity")
+            else { return nil }
             return .managedIdentity(clientID: clientID)
         case "azure-cli":
             return .azureCLI
         case "token-env":
-            guard let name = environmentVariableName(object, "tokenEnv", at: path, holding: "an access token for Graph") else { return nil }
+            guard let name = environmentVariableName(object, "tokenEnv", at: path, holding: "an access token for Graph")
+            else { return nil }
             return .tokenEnv(name)
         case "environment":
             return .environment
@@ -310,15 +349,22 @@ private struct EnvironmentDecoder {
         case (.some, .some):
             fail(path, "give either `certificateFile` or `certificateEnv`, not both")
         case (.some(let value), nil):
-            source = nonEmptyString(value, at: path.appending("certificateFile"), hint: "the path of a PEM certificate").map { .file($0) }
+            source = nonEmptyString(value, at: path.appending("certificateFile"), hint: "the path of a PEM certificate")
+                .map { .file($0) }
         case (nil, .some):
-            source = environmentVariableName(object, "certificateEnv", at: path, holding: "the PEM certificate").map { .environmentVariable($0) }
+            source = environmentVariableName(object, "certificateEnv", at: path, holding: "the PEM certificate").map {
+                .environmentVariable($0)
+            }
         case (nil, nil):
-            fail(path, "missing `certificateFile` (a PEM file path) or `certificateEnv` (the name of a variable holding the PEM certificate)")
+            fail(
+                path,
+                "missing `certificateFile` (a PEM file path) or `certificateEnv` (the name of a variable holding the PEM certificate)"
+            )
         }
         var keyFile: String?
         if let value = object["privateKeyFile"] {
-            keyFile = nonEmptyString(value, at: path.appending("privateKeyFile"), hint: "the path of the PEM private key")
+            keyFile = nonEmptyString(
+                value, at: path.appending("privateKeyFile"), hint: "the path of the PEM private key")
         } else if case .file(let certificateFile) = source {
             keyFile = certificateFile
         } else if source != nil {
@@ -330,27 +376,39 @@ private struct EnvironmentDecoder {
 
     mutating func decodeApps(_ value: JSONValue, at path: JSONPath) -> [AppLocator] {
         guard let object = value.objectValue else {
-            fail(path, "expected an object `{ \"<app>\": { \"servicePrincipal\": …, \"job\": … } }`, found \(value.kindDescription)")
+            fail(
+                path,
+                "expected an object `{ \"<app>\": { \"servicePrincipal\": …, \"job\": … } }`, found \(value.kindDescription)"
+            )
             return []
         }
         var apps: [AppLocator] = []
         for (name, entry) in object {
             let entryPath = path.appending(name)
             if !AppName.isValid(name) {
-                fail(entryPath, "app names are also file names (`schemas/<app>.json`): use letters, digits, `.`, `_` and `-` only, not starting with `.`")
+                fail(
+                    entryPath,
+                    "app names are also file names (`schemas/<app>.json`): use letters, digits, `.`, `_` and `-` only, not starting with `.`"
+                )
             }
             guard let entryObject = entry.objectValue else {
-                fail(entryPath, "expected an object `{ \"servicePrincipal\": …, \"job\": … }`, found \(entry.kindDescription)")
+                fail(
+                    entryPath,
+                    "expected an object `{ \"servicePrincipal\": …, \"job\": … }`, found \(entry.kindDescription)")
                 continue
             }
             rejectUnknownKeys(entryObject, allowed: ["servicePrincipal", "job"], at: entryPath)
             let servicePrincipal = requiredString(
-                entryObject, "servicePrincipal", at: entryPath, hint: "the service principal's object id, appId or display name")
+                entryObject, "servicePrincipal", at: entryPath,
+                hint: "the service principal's object id, appId or display name")
             var job: String?
             if let jobValue = entryObject["job"] {
-                job = nonEmptyString(jobValue, at: entryPath.appending("job"), hint: "a job id or a template id such as `API2AAD`")
+                job = nonEmptyString(
+                    jobValue, at: entryPath.appending("job"), hint: "a job id or a template id such as `API2AAD`")
             }
-            if let servicePrincipal { apps.append(AppLocator(name: name, servicePrincipal: servicePrincipal, job: job)) }
+            if let servicePrincipal {
+                apps.append(AppLocator(name: name, servicePrincipal: servicePrincipal, job: job))
+            }
         }
         return apps
     }
@@ -364,10 +422,14 @@ private struct EnvironmentDecoder {
         for (name, entry) in object {
             let entryPath = path.appending(name)
             if !EnvironmentVariableName.isValid(name) {
-                fail(entryPath, "variable names are used as `${name}`: use letters, digits and `_`, not starting with a digit")
+                fail(
+                    entryPath,
+                    "variable names are used as `${name}`: use letters, digits and `_`, not starting with a digit")
             }
             guard let text = entry.stringValue else {
-                fail(entryPath, "expected a string value, found \(entry.kindDescription); write numbers and booleans as strings")
+                fail(
+                    entryPath,
+                    "expected a string value, found \(entry.kindDescription); write numbers and booleans as strings")
                 continue
             }
             variables[name] = text
@@ -409,7 +471,8 @@ public enum AppName {
     public static func isValid(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first != "." else { return false }
         return name.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "._-".unicodeScalars.contains($0)
         }
     }
 }

@@ -16,12 +16,14 @@ public struct CertificateTokenProvider: TokenProvider {
 
     /// A provider for `cloud`.
     public init(
-        setting: CertificateSetting, cloud: GraphCloud, transport: any HTTPTransport, effects: SideEffects, redactor: SecretRedactor,
+        setting: CertificateSetting, cloud: GraphCloud, transport: any HTTPTransport, effects: SideEffects,
+        redactor: SecretRedactor,
         retryPolicy: RetryPolicy = .default
     ) {
         self.init(
             setting: setting,
-            endpoint: TokenEndpoint(cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy),
+            endpoint: TokenEndpoint(
+                cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy),
             methodName: "certificate")
     }
 
@@ -34,7 +36,8 @@ public struct CertificateTokenProvider: TokenProvider {
     /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         let assertion = try await makeAssertion(tenant: tenant)
-        return try await endpoint.clientAssertion(tenant: tenant, clientID: setting.clientID, assertion: assertion, method: methodName)
+        return try await endpoint.clientAssertion(
+            tenant: tenant, clientID: setting.clientID, assertion: assertion, method: methodName)
     }
 
     /// The signed client assertion for `tenant`'s token endpoint.
@@ -52,7 +55,9 @@ public struct CertificateTokenProvider: TokenProvider {
             "jti": .string(endpoint.effects.uuid().uuidString.lowercased()),
             "nbf": .int(now), "iat": .int(now), "exp": .int(now + Int(Self.assertionLifetime)),
         ]
-        let signingInput = Base64URL.encode(Data(JSONWriter.compact(header).utf8)) + "." + Base64URL.encode(Data(JSONWriter.compact(claims).utf8))
+        let signingInput =
+            Base64URL.encode(Data(JSONWriter.compact(header).utf8)) + "."
+            + Base64URL.encode(Data(JSONWriter.compact(claims).utf8))
         let signature = try await sign(Data(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
     }
@@ -65,34 +70,44 @@ public struct CertificateTokenProvider: TokenProvider {
             do {
                 pem = String(decoding: try endpoint.effects.readFile(path), as: UTF8.self)
             } catch {
-                throw AuthError.unreadableFile(path: path, purpose: "the certificate", method: methodName, detail: WorkloadIdentityTokenProvider.describe(error))
+                throw AuthError.unreadableFile(
+                    path: path, purpose: "the certificate", method: methodName,
+                    detail: WorkloadIdentityTokenProvider.describe(error))
             }
         case .environmentVariable(let name):
             guard let text = endpoint.effects.environment[name], !text.isEmpty else {
-                throw AuthError.missingEnvironmentVariable(name: name, purpose: "the PEM text of the certificate", method: methodName)
+                throw AuthError.missingEnvironmentVariable(
+                    name: name, purpose: "the PEM text of the certificate", method: methodName)
             }
             pem = text
         }
         guard let der = PEM.firstBlock(labelled: "CERTIFICATE", in: pem) else {
             throw AuthError.invalidCertificate(
-                method: methodName, detail: "no `-----BEGIN CERTIFICATE-----` block found; give a PEM certificate (convert a .pfx with `openssl pkcs12 -in cert.pfx -out cert.pem -nodes`)")
+                method: methodName,
+                detail:
+                    "no `-----BEGIN CERTIFICATE-----` block found; give a PEM certificate (convert a .pfx with `openssl pkcs12 -in cert.pfx -out cert.pem -nodes`)"
+            )
         }
         return der
     }
 
     /// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) through `openssl dgst -sha256 -sign KEYFILE`.
     func sign(_ input: Data) async throws -> Data {
-        let invocation = ProcessInvocation(executable: "openssl", arguments: ["dgst", "-sha256", "-sign", setting.privateKeyFile], input: input)
+        let invocation = ProcessInvocation(
+            executable: "openssl", arguments: ["dgst", "-sha256", "-sign", setting.privateKeyFile], input: input)
         let output: ProcessOutput
         do {
             output = try await endpoint.effects.runProcess(invocation)
         } catch ProcessRunnerError.notFound {
             throw AuthError.toolMissing(
                 tool: "openssl", method: methodName,
-                advice: "certificate sign-in signs with the system OpenSSL; install it, or use `workload-identity`, `managed-identity` or `client-secret`")
+                advice:
+                    "certificate sign-in signs with the system OpenSSL; install it, or use `workload-identity`, `managed-identity` or `client-secret`"
+            )
         }
         guard output.exitCode == 0, !output.standardOutput.isEmpty else {
-            let detail = endpoint.redactor.redact(GraphError.oneLine(String(decoding: output.standardError, as: UTF8.self)))
+            let detail = endpoint.redactor.redact(
+                GraphError.oneLine(String(decoding: output.standardError, as: UTF8.self)))
             throw AuthError.toolFailed(
                 tool: "openssl", method: methodName, exitCode: output.exitCode, detail: detail,
                 advice: "check that \(setting.privateKeyFile) holds the certificate's unencrypted PEM private key")

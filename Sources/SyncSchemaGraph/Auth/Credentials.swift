@@ -17,7 +17,8 @@ public struct ClientSecretTokenProvider: TokenProvider {
     ) {
         self.init(
             clientID: clientID, secretVariable: secretVariable,
-            endpoint: TokenEndpoint(cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy),
+            endpoint: TokenEndpoint(
+                cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy),
             methodName: "client-secret")
     }
 
@@ -31,7 +32,8 @@ public struct ClientSecretTokenProvider: TokenProvider {
     /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
         guard let secret = endpoint.effects.environment[secretVariable], !secret.isEmpty else {
-            throw AuthError.missingEnvironmentVariable(name: secretVariable, purpose: "the client secret of application \(clientID)", method: methodName)
+            throw AuthError.missingEnvironmentVariable(
+                name: secretVariable, purpose: "the client secret of application \(clientID)", method: methodName)
         }
         return try await endpoint.clientSecret(tenant: tenant, clientID: clientID, secret: secret, method: methodName)
     }
@@ -51,11 +53,13 @@ public struct WorkloadIdentityTokenProvider: TokenProvider {
     /// A provider reading the path of the federated token from `tokenFileVariable`.
     public init(
         clientID: String, tokenFileVariable: String = EnvironmentFile.Defaults.federatedTokenFileEnv, cloud: GraphCloud,
-        transport: any HTTPTransport, effects: SideEffects, redactor: SecretRedactor, retryPolicy: RetryPolicy = .default
+        transport: any HTTPTransport, effects: SideEffects, redactor: SecretRedactor,
+        retryPolicy: RetryPolicy = .default
     ) {
         self.init(
             clientID: clientID, tokenFileVariable: tokenFileVariable,
-            endpoint: TokenEndpoint(cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy),
+            endpoint: TokenEndpoint(
+                cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy),
             methodName: "workload-identity")
     }
 
@@ -70,19 +74,23 @@ public struct WorkloadIdentityTokenProvider: TokenProvider {
     public func token(for tenant: String) async throws -> AccessToken {
         guard let path = endpoint.effects.environment[tokenFileVariable], !path.isEmpty else {
             throw AuthError.missingEnvironmentVariable(
-                name: tokenFileVariable, purpose: "the path of the federated token file (set by the CI system or the AKS webhook)",
+                name: tokenFileVariable,
+                purpose: "the path of the federated token file (set by the CI system or the AKS webhook)",
                 method: methodName)
         }
         let assertion: String
         do {
-            assertion = String(decoding: try endpoint.effects.readFile(path), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            assertion = String(decoding: try endpoint.effects.readFile(path), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         } catch {
-            throw AuthError.unreadableFile(path: path, purpose: "the federated token file", method: methodName, detail: Self.describe(error))
+            throw AuthError.unreadableFile(
+                path: path, purpose: "the federated token file", method: methodName, detail: Self.describe(error))
         }
         guard !assertion.isEmpty else {
             throw AuthError.misconfigured(method: methodName, detail: "the federated token file \(path) is empty")
         }
-        return try await endpoint.clientAssertion(tenant: tenant, clientID: clientID, assertion: assertion, method: methodName)
+        return try await endpoint.clientAssertion(
+            tenant: tenant, clientID: clientID, assertion: assertion, method: methodName)
     }
 
     static func describe(_ error: any Error) -> String {
@@ -103,11 +111,13 @@ public struct ManagedIdentityTokenProvider: TokenProvider {
 
     /// A provider for `cloud`'s Graph resource.
     public init(
-        clientID: String?, cloud: GraphCloud, transport: any HTTPTransport, effects: SideEffects, redactor: SecretRedactor,
+        clientID: String?, cloud: GraphCloud, transport: any HTTPTransport, effects: SideEffects,
+        redactor: SecretRedactor,
         retryPolicy: RetryPolicy = .default
     ) {
         self.clientID = clientID
-        self.endpoint = TokenEndpoint(cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy)
+        self.endpoint = TokenEndpoint(
+            cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy)
     }
 
     /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
@@ -116,15 +126,22 @@ public struct ManagedIdentityTokenProvider: TokenProvider {
         var query = [GraphQueryItem("resource", endpoint.cloud.resource)]
         if let clientID { query.append(GraphQueryItem("client_id", clientID)) }
         let request: HTTPRequest
-        if let identityEndpoint = environment["IDENTITY_ENDPOINT"], let identityHeader = environment["IDENTITY_HEADER"] {
+        if let identityEndpoint = environment["IDENTITY_ENDPOINT"], let identityHeader = environment["IDENTITY_HEADER"]
+        {
             endpoint.redactor.register(identityHeader)
-            let text = identityEndpoint + "?" + ([GraphQueryItem("api-version", "2019-08-01")] + query).map(\.encoded).joined(separator: "&")
+            let text =
+                identityEndpoint + "?"
+                + ([GraphQueryItem("api-version", "2019-08-01")] + query).map(\.encoded).joined(separator: "&")
             guard let url = URL(string: text) else {
-                throw AuthError.misconfigured(method: "managed-identity", detail: "IDENTITY_ENDPOINT is not a valid URL")
+                throw AuthError.misconfigured(
+                    method: "managed-identity", detail: "IDENTITY_ENDPOINT is not a valid URL")
             }
-            request = HTTPRequest(method: .get, url: url, headers: ["X-IDENTITY-HEADER": identityHeader, "Metadata": "true"], timeout: 30)
+            request = HTTPRequest(
+                method: .get, url: url, headers: ["X-IDENTITY-HEADER": identityHeader, "Metadata": "true"], timeout: 30)
         } else {
-            let text = Self.imdsURL + "?" + ([GraphQueryItem("api-version", "2018-02-01")] + query).map(\.encoded).joined(separator: "&")
+            let text =
+                Self.imdsURL + "?"
+                + ([GraphQueryItem("api-version", "2018-02-01")] + query).map(\.encoded).joined(separator: "&")
             request = HTTPRequest(method: .get, url: URL(string: text)!, headers: ["Metadata": "true"], timeout: 30)
         }
         do {
@@ -133,7 +150,9 @@ public struct ManagedIdentityTokenProvider: TokenProvider {
         } catch AuthError.tokenEndpointUnreachable(_, let url, let error) {
             throw AuthError.misconfigured(
                 method: "managed-identity",
-                detail: "the managed identity endpoint \(url) is not reachable (\(error)); this method works only on an Azure host with a managed identity, use another method elsewhere")
+                detail:
+                    "the managed identity endpoint \(url) is not reachable (\(error)); this method works only on an Azure host with a managed identity, use another method elsewhere"
+            )
         }
     }
 }
@@ -155,10 +174,14 @@ public struct EnvironmentTokenProvider: TokenProvider {
 
     /// Obtains a token for `tenant`; throws ``AuthError`` naming what is missing, never a secret.
     public func token(for tenant: String) async throws -> AccessToken {
-        guard var token = effects.environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
-            throw AuthError.missingEnvironmentVariable(name: variable, purpose: "an access token for Microsoft Graph", method: "token-env")
+        guard var token = effects.environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
+        else {
+            throw AuthError.missingEnvironmentVariable(
+                name: variable, purpose: "an access token for Microsoft Graph", method: "token-env")
         }
-        if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+        if token.lowercased().hasPrefix("bearer ") {
+            token = String(token.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
         redactor.register(token)
         guard let expiry = JWT.expiry(of: token) else {
             // Not a readable JWT: let Graph judge it.
@@ -186,13 +209,16 @@ public struct AzureCLITokenProvider: TokenProvider {
     public func token(for tenant: String) async throws -> AccessToken {
         let invocation = ProcessInvocation(
             executable: "az",
-            arguments: ["account", "get-access-token", "--resource", cloud.resource, "--tenant", tenant, "--output", "json"])
+            arguments: [
+                "account", "get-access-token", "--resource", cloud.resource, "--tenant", tenant, "--output", "json",
+            ])
         let output: ProcessOutput
         do {
             output = try await effects.runProcess(invocation)
         } catch ProcessRunnerError.notFound {
             throw AuthError.toolMissing(
-                tool: "az", method: "azure-cli", advice: "install the Azure CLI and run `az login --tenant \(tenant)`, or choose another auth method")
+                tool: "az", method: "azure-cli",
+                advice: "install the Azure CLI and run `az login --tenant \(tenant)`, or choose another auth method")
         }
         guard output.exitCode == 0 else {
             let detail = redactor.redact(GraphError.oneLine(String(decoding: output.standardError, as: UTF8.self)))
@@ -203,7 +229,8 @@ public struct AzureCLITokenProvider: TokenProvider {
         guard let json = try? JSONParser.parse(bytes: [UInt8](output.standardOutput)),
             let token = json["accessToken"]?.stringValue, !token.isEmpty
         else {
-            throw AuthError.invalidTokenResponse(method: "azure-cli", detail: "`az account get-access-token` printed no accessToken")
+            throw AuthError.invalidTokenResponse(
+                method: "azure-cli", detail: "`az account get-access-token` printed no accessToken")
         }
         redactor.register(token)
         if let epoch = TokenEndpoint.number(json["expires_on"]) {
@@ -240,7 +267,10 @@ public struct AzureEnvironmentTokenProvider: TokenProvider {
     let retryPolicy: RetryPolicy
 
     /// A provider configured from `effects.environment` at token time.
-    public init(cloud: GraphCloud, transport: any HTTPTransport, effects: SideEffects, redactor: SecretRedactor, retryPolicy: RetryPolicy = .default) {
+    public init(
+        cloud: GraphCloud, transport: any HTTPTransport, effects: SideEffects, redactor: SecretRedactor,
+        retryPolicy: RetryPolicy = .default
+    ) {
         self.cloud = cloud
         self.transport = transport
         self.effects = effects
@@ -253,7 +283,8 @@ public struct AzureEnvironmentTokenProvider: TokenProvider {
         let environment = effects.environment.filter { !$0.value.isEmpty }
         let method = "environment"
         guard let clientID = environment["AZURE_CLIENT_ID"] else {
-            throw AuthError.missingEnvironmentVariable(name: "AZURE_CLIENT_ID", purpose: "the application (client) id", method: method)
+            throw AuthError.missingEnvironmentVariable(
+                name: "AZURE_CLIENT_ID", purpose: "the application (client) id", method: method)
         }
         var cloud = self.cloud
         if let host = environment["AZURE_AUTHORITY_HOST"] {
@@ -268,24 +299,30 @@ public struct AzureEnvironmentTokenProvider: TokenProvider {
             cloud.loginURL = url
         }
         let tenant = environment["AZURE_TENANT_ID"] ?? tenant
-        let endpoint = TokenEndpoint(cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy)
+        let endpoint = TokenEndpoint(
+            cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy)
         if environment["AZURE_CLIENT_SECRET"] != nil {
             return try await ClientSecretTokenProvider(
                 clientID: clientID, secretVariable: "AZURE_CLIENT_SECRET", endpoint: endpoint, methodName: method
             ).token(for: tenant)
         }
         if let certificate = environment["AZURE_CLIENT_CERTIFICATE_PATH"] {
-            let setting = CertificateSetting(clientID: clientID, certificate: .file(certificate), privateKeyFile: certificate)
-            return try await CertificateTokenProvider(setting: setting, endpoint: endpoint, methodName: method).token(for: tenant)
+            let setting = CertificateSetting(
+                clientID: clientID, certificate: .file(certificate), privateKeyFile: certificate)
+            return try await CertificateTokenProvider(setting: setting, endpoint: endpoint, methodName: method).token(
+                for: tenant)
         }
         if environment["AZURE_FEDERATED_TOKEN_FILE"] != nil {
             return try await WorkloadIdentityTokenProvider(
-                clientID: clientID, tokenFileVariable: "AZURE_FEDERATED_TOKEN_FILE", endpoint: endpoint, methodName: method
+                clientID: clientID, tokenFileVariable: "AZURE_FEDERATED_TOKEN_FILE", endpoint: endpoint,
+                methodName: method
             ).token(for: tenant)
         }
         throw AuthError.misconfigured(
             method: method,
-            detail: "AZURE_CLIENT_ID is set but none of AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE is; set one of them")
+            detail:
+                "AZURE_CLIENT_ID is set but none of AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE is; set one of them"
+        )
     }
 }
 
@@ -293,30 +330,36 @@ public struct AzureEnvironmentTokenProvider: TokenProvider {
 public enum TokenProviders {
     /// The provider for `auth` in `cloud`, not yet cached (``GraphClient`` adds the cache).
     public static func make(
-        for auth: AuthSetting, cloud: GraphCloud, transport: any HTTPTransport, effects: SideEffects, redactor: SecretRedactor,
+        for auth: AuthSetting, cloud: GraphCloud, transport: any HTTPTransport, effects: SideEffects,
+        redactor: SecretRedactor,
         retryPolicy: RetryPolicy = .default
     ) -> any TokenProvider {
         switch auth {
         case .clientSecret(let clientID, let secretEnv):
             ClientSecretTokenProvider(
-                clientID: clientID, secretVariable: secretEnv, cloud: cloud, transport: transport, effects: effects, redactor: redactor,
+                clientID: clientID, secretVariable: secretEnv, cloud: cloud, transport: transport, effects: effects,
+                redactor: redactor,
                 retryPolicy: retryPolicy)
         case .workloadIdentity(let clientID, let tokenFileEnv):
             WorkloadIdentityTokenProvider(
-                clientID: clientID, tokenFileVariable: tokenFileEnv, cloud: cloud, transport: transport, effects: effects,
+                clientID: clientID, tokenFileVariable: tokenFileEnv, cloud: cloud, transport: transport,
+                effects: effects,
                 redactor: redactor, retryPolicy: retryPolicy)
         case .managedIdentity(let clientID):
             ManagedIdentityTokenProvider(
-                clientID: clientID, cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy)
+                clientID: clientID, cloud: cloud, transport: transport, effects: effects, redactor: redactor,
+                retryPolicy: retryPolicy)
         case .azureCLI:
             AzureCLITokenProvider(cloud: cloud, effects: effects, redactor: redactor)
         case .tokenEnv(let variable):
             EnvironmentTokenProvider(variable: variable, effects: effects, redactor: redactor)
         case .environment:
-            AzureEnvironmentTokenProvider(cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy)
+            AzureEnvironmentTokenProvider(
+                cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy)
         case .certificate(let setting):
             CertificateTokenProvider(
-                setting: setting, cloud: cloud, transport: transport, effects: effects, redactor: redactor, retryPolicy: retryPolicy)
+                setting: setting, cloud: cloud, transport: transport, effects: effects, redactor: redactor,
+                retryPolicy: retryPolicy)
         }
     }
 }

@@ -43,7 +43,9 @@ enum Digest {
     ]
 
     static func sha256(_ data: Data) -> Data {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+        var h: [UInt32] = [
+            0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+        ]
         for block in blocks(data) {
             var w = [UInt32](repeating: 0, count: 64)
             for i in 0..<16 { w[i] = word(block, i) }
@@ -73,7 +75,9 @@ enum Digest {
         let bitLength = UInt64(message.count) * 8
         message.append(0x80)
         while message.count % 64 != 56 { message.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         return stride(from: 0, to: message.count, by: 64).map { Array(message[$0..<$0 + 64]) }
     }
 

@@ -18,11 +18,16 @@ struct TokenEndpoint: Sendable {
         redactor.register(secret)
         return try await request(
             tenant: tenant, method: method,
-            fields: [("client_id", clientID), ("scope", cloud.scope), ("client_secret", secret), ("grant_type", "client_credentials")])
+            fields: [
+                ("client_id", clientID), ("scope", cloud.scope), ("client_secret", secret),
+                ("grant_type", "client_credentials"),
+            ])
     }
 
     /// Client credentials with a signed assertion (certificate or federated token).
-    func clientAssertion(tenant: String, clientID: String, assertion: String, method: String) async throws -> AccessToken {
+    func clientAssertion(tenant: String, clientID: String, assertion: String, method: String) async throws
+        -> AccessToken
+    {
         redactor.register(assertion)
         return try await request(
             tenant: tenant, method: method,
@@ -64,7 +69,8 @@ struct TokenEndpoint: Sendable {
         let json = try? JSONParser.parse(bytes: [UInt8](response.body))
         guard (200..<300).contains(response.status) else {
             let error = json?["error"]?.stringValue ?? json?["error"]?["code"]?.stringValue
-            let description = json?["error_description"]?.stringValue ?? json?["error"]?["message"]?.stringValue
+            let description =
+                json?["error_description"]?.stringValue ?? json?["error"]?["message"]?.stringValue
                 ?? json?["message"]?.stringValue
             throw AuthError.tokenRequestRejected(
                 method: method, status: response.status, error: error.map(redactor.redact),

@@ -88,26 +88,31 @@ public enum AuthError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingEnvironmentVariable(let name, let purpose, let method):
-            return "Authentication (\(method)) failed: the environment variable \(name) is not set; set it to \(purpose)"
+            return
+                "Authentication (\(method)) failed: the environment variable \(name) is not set; set it to \(purpose)"
         case .unreadableFile(let path, let purpose, let method, let detail):
-            return "Authentication (\(method)) failed: could not read \(purpose) at \(path) (\(detail)); check the path and its permissions"
+            return
+                "Authentication (\(method)) failed: could not read \(purpose) at \(path) (\(detail)); check the path and its permissions"
         case .tokenRequestRejected(let method, let status, let error, let detail):
             var text = "Authentication (\(method)) failed: the token endpoint answered HTTP \(status)"
             if let error { text += " \(error)" }
             if let detail { text += ": \(detail)" }
             return text + "; " + Self.advice(for: detail ?? "", error: error)
         case .tokenEndpointUnreachable(let method, let url, let error):
-            return "Authentication (\(method)) failed: could not reach \(url): \(error); check the network and the cloud settings"
+            return
+                "Authentication (\(method)) failed: could not reach \(url): \(error); check the network and the cloud settings"
         case .invalidTokenResponse(let method, let detail):
             return "Authentication (\(method)) failed: the token response was not understood (\(detail))"
         case .toolMissing(let tool, let method, let advice):
             return "Authentication (\(method)) failed: `\(tool)` is not installed or not on PATH; \(advice)"
         case .toolFailed(let tool, let method, let exitCode, let detail, let advice):
-            return "Authentication (\(method)) failed: `\(tool)` exited with status \(exitCode)\(detail.isEmpty ? "" : ": \(detail)"); \(advice)"
+            return
+                "Authentication (\(method)) failed: `\(tool)` exited with status \(exitCode)\(detail.isEmpty ? "" : ": \(detail)"); \(advice)"
         case .invalidCertificate(let method, let detail):
             return "Authentication (\(method)) failed: \(detail)"
         case .expiredToken(let variable, let expiredAt):
-            return "Authentication (token-env) failed: the token in \(variable) expired at \(expiredAt); acquire a new one"
+            return
+                "Authentication (token-env) failed: the token in \(variable) expired at \(expiredAt); acquire a new one"
         case .misconfigured(let method, let detail):
             return "Authentication (\(method)) failed: \(detail)"
         }
@@ -120,9 +125,15 @@ public enum AuthError: Error, Hashable, Sendable, CustomStringConvertible {
             ("AADSTS7000222", "the client secret has expired; create a new one and update its environment variable"),
             ("AADSTS700016", "the application was not found in this tenant; check `clientId`, `tenant` and `cloud`"),
             ("AADSTS90002", "the tenant was not found; check `tenant` and `cloud`"),
-            ("AADSTS70021", "no federated credential matches the token's issuer, subject and audience; check the app's federated credentials"),
+            (
+                "AADSTS70021",
+                "no federated credential matches the token's issuer, subject and audience; check the app's federated credentials"
+            ),
             ("AADSTS700024", "the federated token is expired or not yet valid; make sure the token file is fresh"),
-            ("AADSTS700027", "the certificate assertion was rejected; check that the certificate is uploaded to the app registration"),
+            (
+                "AADSTS700027",
+                "the certificate assertion was rejected; check that the certificate is uploaded to the app registration"
+            ),
             ("AADSTS50034", "the account does not exist in this tenant; check `tenant`"),
         ]
         for (code, hint) in hints where detail.contains(code) { return hint }

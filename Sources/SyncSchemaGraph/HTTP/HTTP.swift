@@ -67,7 +67,9 @@ public struct HTTPRequest: Hashable, Sendable {
     public var timeout: TimeInterval
 
     /// A request; the default timeout suits Graph's schema calls, which can be slow for big schemas.
-    public init(method: HTTPMethod, url: URL, headers: HTTPHeaders = [:], body: Data? = nil, timeout: TimeInterval = 100) {
+    public init(
+        method: HTTPMethod, url: URL, headers: HTTPHeaders = [:], body: Data? = nil, timeout: TimeInterval = 100
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

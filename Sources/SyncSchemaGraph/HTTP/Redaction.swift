@@ -10,7 +10,9 @@ public final class SecretRedactor: @unchecked Sendable {
     /// What replaces a secret.
     public static let placeholder = "[redacted]"
     /// Form fields and JSON members whose values are always secret.
-    public static let secretFields = ["client_secret", "client_assertion", "access_token", "refresh_token", "assertion"]
+    public static let secretFields = [
+        "client_secret", "client_assertion", "access_token", "refresh_token", "assertion",
+    ]
 
     private let lock = NSLock()
     private var secrets: Set<String> = []
@@ -45,14 +47,19 @@ public final class SecretRedactor: @unchecked Sendable {
     }
 
     /// Replaces the characters after each `marker` up to the first `stop` character.
-    private static func replaceValues(in text: String, after marker: String, until stop: (Character) -> Bool) -> String {
+    private static func replaceValues(in text: String, after marker: String, until stop: (Character) -> Bool) -> String
+    {
         var result = ""
         var rest = Substring(text)
         while let range = rest.range(of: marker, options: .caseInsensitive) {
             result += rest[..<range.upperBound]
             rest = rest[range.upperBound...]
             let end = rest.firstIndex(where: stop) ?? rest.endIndex
-            if end != rest.startIndex && rest[rest.startIndex..<end] != Substring(placeholder) { result += placeholder } else { result += rest[rest.startIndex..<end] }
+            if end != rest.startIndex && rest[rest.startIndex..<end] != Substring(placeholder) {
+                result += placeholder
+            } else {
+                result += rest[rest.startIndex..<end]
+            }
             rest = rest[end...]
         }
         return result + rest
@@ -83,7 +90,8 @@ public final class SecretRedactor: @unchecked Sendable {
 
 /// `application/x-www-form-urlencoded`, as OAuth token requests need.
 public enum FormEncoding {
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// Percent-encodes everything but unreserved characters (so `+`, `/`, `=` and `&` are safe).
     public static func encode(_ text: String) -> String {
@@ -131,7 +139,9 @@ public struct TracingTransport: HTTPTransport {
         let url = request.url.absoluteString
         var lines = ["> \(request.method.rawValue) \(url)"]
         for field in request.headers {
-            let value = field.name.caseInsensitiveCompare("Authorization") == .orderedSame ? SecretRedactor.placeholder : field.value
+            let value =
+                field.name.caseInsensitiveCompare("Authorization") == .orderedSame
+                ? SecretRedactor.placeholder : field.value
             lines.append(">   \(field.name): \(value)")
         }
         if let body = request.body, !body.isEmpty {
@@ -152,7 +162,9 @@ public struct TracingTransport: HTTPTransport {
             var line = "< \(response.status) \(request.method.rawValue) \(url) (\(milliseconds) ms)"
             if let requestID = response.headers["request-id"] { line += " request-id: \(requestID)" }
             var responseLines = [line]
-            if let retryAfter = response.headers["Retry-After"] { responseLines.append("<   Retry-After: \(retryAfter)") }
+            if let retryAfter = response.headers["Retry-After"] {
+                responseLines.append("<   Retry-After: \(retryAfter)")
+            }
             if response.status >= 400 && !response.body.isEmpty {
                 responseLines.append("<   body: " + String(response.bodyText.prefix(2000)))
             }

@@ -16,7 +16,10 @@ public struct RetryPolicy: Hashable, Sendable {
     public var totalBudget: Duration
 
     /// A policy.
-    public init(maxAttempts: Int = 6, baseDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(30), totalBudget: Duration = .seconds(120)) {
+    public init(
+        maxAttempts: Int = 6, baseDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(30),
+        totalBudget: Duration = .seconds(120)
+    ) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
@@ -106,7 +109,8 @@ struct RetryingSender: Sendable {
                 }
                 lastResponse = response
                 if response.status == 429 || response.status == 503,
-                    let header = response.headers["Retry-After"], let asked = RetryAfter.delay(header, now: effects.now())
+                    let header = response.headers["Retry-After"],
+                    let asked = RetryAfter.delay(header, now: effects.now())
                 {
                     delay = asked
                 } else {
