@@ -239,3 +239,27 @@ import Testing
         #expect(!text.contains("\n"))
     }
 }
+
+@Suite struct EnvironmentClientTests {
+    @Test func aClientForAnEmulatorEnvironmentUsesItsEndpointsAndToken() async throws {
+        let environment = try EnvironmentFile.decode(
+            JSONParser.parse(
+                #"""
+                { "syncschema": 1, "tenant": "tenant-a", "cloud": { "graph": "http://127.0.0.1:8080/", "login": "http://127.0.0.1:8080" },
+                  "auth": { "method": "client-secret", "clientId": "app-id", "clientSecretEnv": "DEV_SECRET" } }
+                """#), file: "environments/dev.json")
+        let transport = ScriptedTransport([Stub.token], fallback: Stub.json(200, #"{"version":"1"}"#))
+        let client = try GraphClient(
+            environment: environment, transport: transport, effects: makeEffects(environment: ["DEV_SECRET": knownSecret]))
+        _ = try await client.getSchema(servicePrincipalID: "sp", jobID: "job")
+        _ = try await client.getSchema(servicePrincipalID: "sp", jobID: "job")
+        #expect(
+            transport.requests.map(\.url.absoluteString) == [
+                "http://127.0.0.1:8080/tenant-a/oauth2/v2.0/token",
+                "http://127.0.0.1:8080/v1.0/servicePrincipals/sp/synchronization/jobs/job/schema",
+                "http://127.0.0.1:8080/v1.0/servicePrincipals/sp/synchronization/jobs/job/schema",
+            ])
+        #expect(formFields(transport.requests[0])["scope"] == "http://127.0.0.1:8080/.default")
+        #expect(transport.requests[1].headers["Authorization"] == "Bearer graph-token-1234567")
+    }
+}
