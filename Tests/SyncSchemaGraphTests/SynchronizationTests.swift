@@ -250,7 +250,8 @@ import Testing
                 """#), file: "environments/dev.json")
         let transport = ScriptedTransport([Stub.token], fallback: Stub.json(200, #"{"version":"1"}"#))
         let client = try GraphClient(
-            environment: environment, transport: transport, effects: makeEffects(environment: ["DEV_SECRET": knownSecret]))
+            environment: environment, transport: transport,
+            effects: makeEffects(environment: ["DEV_SECRET": knownSecret]))
         _ = try await client.getSchema(servicePrincipalID: "sp", jobID: "job")
         _ = try await client.getSchema(servicePrincipalID: "sp", jobID: "job")
         #expect(
