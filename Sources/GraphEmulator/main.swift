@@ -1,4 +1,38 @@
+import Foundation
 import GraphEmulatorKit
 
-// Placeholder until the emulator lands.
-print("graph-emulator: not built yet")
+// Thin entry point: parse flags, start the server, print the address, run until SIGINT/SIGTERM.
+let commandLine: EmulatorCommandLine
+do {
+    commandLine = try EmulatorCommandLine(arguments: Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("graph-emulator: \(error.message)\nRun 'graph-emulator --help' for usage.\n".utf8))
+    exit(64)
+}
+if commandLine.showHelp {
+    FileHandle.standardOutput.write(Data((EmulatorCommandLine.help + "\n").utf8))
+    exit(0)
+}
+let server: EmulatorServer
+do {
+    server = try EmulatorServer(state: commandLine.loadState(), port: commandLine.port, options: commandLine.options)
+    try server.start()
+} catch {
+    FileHandle.standardError.write(Data("graph-emulator: \(error)\n".utf8))
+    exit(1)
+}
+// Unbuffered write, so a parent process reading the pipe sees the line at once.
+FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(server.port)\n".utf8))
+
+var signalSources: [DispatchSourceSignal] = []
+for signalNumber in [SIGINT, SIGTERM] {
+    signal(signalNumber, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+    source.setEventHandler {
+        server.stop()
+        exit(0)
+    }
+    source.resume()
+    signalSources.append(source)
+}
+dispatchMain()
