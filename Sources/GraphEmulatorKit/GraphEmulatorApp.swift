@@ -601,6 +601,8 @@ final class GraphEmulatorApp: @unchecked Sendable {
                 return mutateJob(tenant, sp, job, context) { job in
                     job.schemaVersion += 1
                     var object = document.objectValueOrEmpty
+                    // OData annotations of a GET sent back as-is are response metadata, not schema.
+                    for key in object.keys where key.hasPrefix("@odata.") { object[key] = nil }
                     if object["id"] == nil { object = JSONObject([("id", .string(job.id))] + object.pairs.map { ($0.key, $0.value) }) }
                     object["version"] = .string(job.versionString)
                     job.customSchema = .object(object)
