@@ -6,7 +6,8 @@ let commandLine: EmulatorCommandLine
 do {
     commandLine = try EmulatorCommandLine(arguments: Array(CommandLine.arguments.dropFirst()))
 } catch {
-    FileHandle.standardError.write(Data("graph-emulator: \(error.message)\nRun 'graph-emulator --help' for usage.\n".utf8))
+    FileHandle.standardError.write(
+        Data("graph-emulator: \(error.message)\nRun 'graph-emulator --help' for usage.\n".utf8))
     exit(64)
 }
 if commandLine.showHelp {

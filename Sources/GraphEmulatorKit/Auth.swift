@@ -21,7 +21,9 @@ final class TokenStore: @unchecked Sendable {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
-        let token = "emu." + Data(bytes).base64EncodedString()
+        let token =
+            "emu."
+            + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
         lock.withLock { grants[token] = grant }
@@ -50,7 +52,8 @@ enum AADError {
             "error_codes": [.int(code)], "timestamp": .string(HTTPDate.iso8601(Date())),
             "trace_id": .string(traceId), "correlation_id": .string(UUID().uuidString.lowercased()),
         ]
-        return HTTPResponse(status: status, contentType: "application/json; charset=utf-8", text: JSONWriter.compact(body))
+        return HTTPResponse(
+            status: status, contentType: "application/json; charset=utf-8", text: JSONWriter.compact(body))
     }
 }
 

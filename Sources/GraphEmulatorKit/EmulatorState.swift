@@ -139,7 +139,9 @@ public struct EmulatorTenant: Sendable, Equatable {
             try Field.optionalString(object["extensionAppId"], "\(path).extensionAppId")
             ?? DeterministicID.guid("extensionApp", name)
         extensionAttributes =
-            try Field.strings(object["extensionAttributes"], "\(path).extensionAttributes") ?? ["badgeId", "costCenter"]
+            try Field.strings(object["extensionAttributes"], "\(path).extensionAttributes") ?? [
+                "badgeId", "costCenter",
+            ]
         if let clientValues = object["clients"] {
             var clients: [EmulatorClient] = []
             for (index, value) in try Field.array(clientValues, "\(path).clients").enumerated() {
@@ -302,9 +304,13 @@ public struct EmulatorServicePrincipal: Sendable, Equatable {
         let template = BuiltInTemplates.all[templateId]
         return EmulatorServicePrincipal(
             id: id, appId: DeterministicID.guid(tenantName, "application", displayName), displayName: displayName,
-            applicationTemplateId: template?.applicationTemplateId ?? DeterministicID.guid("applicationTemplate", templateId),
+            applicationTemplateId: template?.applicationTemplateId
+                ?? DeterministicID.guid("applicationTemplate", templateId),
             templateIds: [templateId],
-            jobs: [EmulatorJob.derived(tenantName: tenantName, tenantId: tenantId, servicePrincipalId: id, templateId: templateId)],
+            jobs: [
+                EmulatorJob.derived(
+                    tenantName: tenantName, tenantId: tenantId, servicePrincipalId: id, templateId: templateId)
+            ],
             secrets: [])
     }
 
@@ -342,11 +348,15 @@ public struct EmulatorServicePrincipal: Sendable, Equatable {
             guard BuiltInTemplates.all[templateId] != nil else {
                 throw EmulatorStateError("\(path).templateId: unknown template '\(templateId)'")
             }
-            jobs = [EmulatorJob.derived(tenantName: tenantName, tenantId: tenantId, servicePrincipalId: id, templateId: templateId)]
+            jobs = [
+                EmulatorJob.derived(
+                    tenantName: tenantName, tenantId: tenantId, servicePrincipalId: id, templateId: templateId)
+            ]
         }
         self.jobs = jobs
         templateIds =
-            try Field.strings(object["templateIds"], "\(path).templateIds") ?? Array(Set(jobs.map(\.templateId))).sorted()
+            try Field.strings(object["templateIds"], "\(path).templateIds")
+            ?? Array(Set(jobs.map(\.templateId))).sorted()
         let firstTemplate = templateIds.first.flatMap { BuiltInTemplates.all[$0] }
         applicationTemplateId =
             try Field.optionalString(object["applicationTemplateId"], "\(path).applicationTemplateId")

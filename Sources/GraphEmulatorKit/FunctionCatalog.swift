@@ -1,3 +1,4 @@
+import Foundation
 import SyncSchemaCore
 
 /// The static answers of `schema/functions` and `schema/filterOperators`.
@@ -170,5 +171,3 @@ public enum FallbackExpressionCompiler {
                     + "or a quoted constant is understood by this emulator's built-in parser."))
     }
 }
-
-import Foundation

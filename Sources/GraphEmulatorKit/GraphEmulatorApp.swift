@@ -35,7 +35,9 @@ struct GraphContext {
     }
 
     /// `@odata.context` values use Graph's own host so captured output does not depend on the port.
-    func context(_ fragment: String) -> JSONValue { .string("https://graph.microsoft.com/\(version)/$metadata#\(fragment)") }
+    func context(_ fragment: String) -> JSONValue {
+        .string("https://graph.microsoft.com/\(version)/$metadata#\(fragment)")
+    }
 }
 
 /// The request handler behind `EmulatorServer`: routing, auth, faults, state and the request log.
@@ -71,7 +73,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
         let path = request.rawPath
         if path == "/_emulator" || path.hasPrefix("/_emulator/") { return control(request) }
         let (decision, settings) = lock.withLock { (faults.next(), faults.settings) }
-        if settings.latencyMilliseconds > 0 { Thread.sleep(forTimeInterval: Double(settings.latencyMilliseconds) / 1000) }
+        if settings.latencyMilliseconds > 0 {
+            Thread.sleep(forTimeInterval: Double(settings.latencyMilliseconds) / 1000)
+        }
         var response: HTTPResponse
         switch decision {
         case .none: response = route(request)
@@ -132,7 +136,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
             text: JSONWriter.compact(value), headers: context.headers)
     }
 
-    private func noContent(_ context: GraphContext) -> HTTPResponse { HTTPResponse(status: 204, headers: context.headers) }
+    private func noContent(_ context: GraphContext) -> HTTPResponse {
+        HTTPResponse(status: 204, headers: context.headers)
+    }
 
     private func graphError(_ status: Int, _ code: String, _ message: String, _ context: GraphContext) -> HTTPResponse {
         let body: JSONValue = [
@@ -148,7 +154,10 @@ final class GraphEmulatorApp: @unchecked Sendable {
     }
 
     private func notFound(_ what: String, _ context: GraphContext) -> HTTPResponse {
-        graphError(404, "Request_ResourceNotFound", "Resource '\(what)' does not exist or one of its queried reference-property objects are not present.", context)
+        graphError(
+            404, "Request_ResourceNotFound",
+            "Resource '\(what)' does not exist or one of its queried reference-property objects are not present.",
+            context)
     }
 
     // MARK: - Token endpoints
@@ -163,12 +172,14 @@ final class GraphEmulatorApp: @unchecked Sendable {
 
     private func token(_ request: HTTPRequest, tenantKey: String) -> HTTPResponse {
         guard request.method == "POST" else {
-            return AADError.response(status: 405, error: "invalid_request", code: 900561,
+            return AADError.response(
+                status: 405, error: "invalid_request", code: 900561,
                 description: "The endpoint only accepts POST requests.")
         }
         let current = snapshot()
         guard let tenant = current.tenant(matching: tenantKey) else {
-            return AADError.response(status: 400, error: "invalid_tenant", code: 90002,
+            return AADError.response(
+                status: 400, error: "invalid_tenant", code: 90002,
                 description: "Tenant '\(tenantKey)' not found. Check to make sure you have the correct tenant ID.")
         }
         var fields = FormDecoding.fields(request.body)
@@ -177,72 +188,92 @@ final class GraphEmulatorApp: @unchecked Sendable {
             let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":")
         {
             fields["client_id"] = fields["client_id"] ?? FormDecoding.decode(String(pair[..<colon]))
-            fields["client_secret"] = fields["client_secret"] ?? FormDecoding.decode(String(pair[pair.index(after: colon)...]))
+            fields["client_secret"] =
+                fields["client_secret"] ?? FormDecoding.decode(String(pair[pair.index(after: colon)...]))
         }
         guard let grantType = fields["grant_type"] else {
-            return AADError.response(status: 400, error: "invalid_request", code: 900144,
+            return AADError.response(
+                status: 400, error: "invalid_request", code: 900144,
                 description: "The request body must contain the following parameter: 'grant_type'.")
         }
         guard grantType == "client_credentials" else {
-            return AADError.response(status: 400, error: "unsupported_grant_type", code: 70003,
+            return AADError.response(
+                status: 400, error: "unsupported_grant_type", code: 70003,
                 description: "The app requested an unsupported grant type '\(grantType)'.")
         }
         guard let clientId = fields["client_id"], !clientId.isEmpty else {
-            return AADError.response(status: 400, error: "invalid_request", code: 900144,
+            return AADError.response(
+                status: 400, error: "invalid_request", code: 900144,
                 description: "The request body must contain the following parameter: 'client_id'.")
         }
         guard let scope = fields["scope"] else {
-            return AADError.response(status: 400, error: "invalid_request", code: 900144,
+            return AADError.response(
+                status: 400, error: "invalid_request", code: 900144,
                 description: "The request body must contain the following parameter: 'scope'.")
         }
         guard acceptedScope(scope, host: request.header("Host")) else {
-            return AADError.response(status: 400, error: "invalid_scope", code: 1002012,
+            return AADError.response(
+                status: 400, error: "invalid_scope", code: 1002012,
                 description: "The provided value for scope \(scope) is not valid. Client credential flows must have a "
                     + "scope value with /.default suffixed to the resource identifier (application ID URI).")
         }
         guard let client = tenant.clients.first(where: { $0.clientId == clientId && !$0.managedIdentity }) else {
-            return AADError.response(status: 400, error: "unauthorized_client", code: 700016,
-                description: "Application with identifier '\(clientId)' was not found in the directory '\(tenant.name)'.")
+            return AADError.response(
+                status: 400, error: "unauthorized_client", code: 700016,
+                description:
+                    "Application with identifier '\(clientId)' was not found in the directory '\(tenant.name)'.")
         }
         if let secret = fields["client_secret"] {
             guard let expected = client.clientSecret, expected == secret else {
-                return AADError.response(status: 401, error: "invalid_client", code: 7000215,
+                return AADError.response(
+                    status: 401, error: "invalid_client", code: 7000215,
                     description: "Invalid client secret provided. Ensure the secret being sent in the request is the "
                         + "client secret value, not the client secret ID, for a secret added to app '\(clientId)'.")
             }
         } else if let assertion = fields["client_assertion"] {
             guard fields["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
-                return AADError.response(status: 400, error: "invalid_request", code: 90014,
+                return AADError.response(
+                    status: 400, error: "invalid_request", code: 90014,
                     description: "The request body must contain 'client_assertion_type' with the value "
                         + "'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.")
             }
             guard let claims = ClientAssertion.claims(of: assertion) else {
-                return AADError.response(status: 400, error: "invalid_client", code: 50027,
+                return AADError.response(
+                    status: 400, error: "invalid_client", code: 50027,
                     description: "JWT token is invalid or malformed.")
             }
             guard ClientAssertion.matches(claims, client.federatedCredentials) else {
                 let subject = claims["sub"]?.stringValue ?? ""
-                return AADError.response(status: 400, error: "invalid_client", code: 700213,
-                    description: "No matching federated identity record found for presented assertion subject '\(subject)'.")
+                return AADError.response(
+                    status: 400, error: "invalid_client", code: 700213,
+                    description:
+                        "No matching federated identity record found for presented assertion subject '\(subject)'.")
             }
         } else {
-            return AADError.response(status: 401, error: "invalid_client", code: 7000216,
-                description: "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.")
+            return AADError.response(
+                status: 401, error: "invalid_client", code: 7000216,
+                description:
+                    "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type."
+            )
         }
         let token = tokens.issue(
-            TokenGrant(tenantId: tenant.id, clientId: client.clientId, permissions: Set(client.permissions),
+            TokenGrant(
+                tenantId: tenant.id, clientId: client.clientId, permissions: Set(client.permissions),
                 expires: Date().addingTimeInterval(Double(TokenStore.lifetime))))
         let body: JSONValue = [
-            "token_type": "Bearer", "expires_in": .int(TokenStore.lifetime), "ext_expires_in": .int(TokenStore.lifetime),
+            "token_type": "Bearer", "expires_in": .int(TokenStore.lifetime),
+            "ext_expires_in": .int(TokenStore.lifetime),
             "access_token": .string(token),
         ]
-        return HTTPResponse(status: 200, contentType: "application/json; charset=utf-8", text: JSONWriter.compact(body),
+        return HTTPResponse(
+            status: 200, contentType: "application/json; charset=utf-8", text: JSONWriter.compact(body),
             headers: [HTTPHeader("Cache-Control", "no-store, no-cache")])
     }
 
     private func managedIdentityToken(_ request: HTTPRequest) -> HTTPResponse {
         func failure(_ status: Int, _ error: String, _ description: String) -> HTTPResponse {
-            HTTPResponse(status: status, contentType: "application/json; charset=utf-8",
+            HTTPResponse(
+                status: status, contentType: "application/json; charset=utf-8",
                 text: JSONWriter.compact(["error": .string(error), "error_description": .string(description)]))
         }
         guard request.method == "GET" else { return failure(405, "invalid_request", "Only GET is supported.") }
@@ -256,13 +287,16 @@ final class GraphEmulatorApp: @unchecked Sendable {
         let host = request.header("Host")
         let normalized = resource.hasSuffix("/") ? String(resource.dropLast()) : resource
         guard acceptedScope(normalized + "/.default", host: host) else {
-            return failure(400, "invalid_resource", "AADSTS500011: The resource principal named \(resource) was not found.")
+            return failure(
+                400, "invalid_resource", "AADSTS500011: The resource principal named \(resource) was not found.")
         }
         let current = snapshot()
         let wanted = query["client_id"]
         var found: (EmulatorTenant, EmulatorClient)?
         for tenant in current.tenants {
-            if let client = tenant.clients.first(where: { $0.managedIdentity && (wanted == nil || $0.clientId == wanted) }) {
+            if let client = tenant.clients.first(where: {
+                $0.managedIdentity && (wanted == nil || $0.clientId == wanted)
+            }) {
                 found = (tenant, client)
                 break
             }
@@ -272,12 +306,16 @@ final class GraphEmulatorApp: @unchecked Sendable {
         }
         let now = Int(Date().timeIntervalSince1970)
         let token = tokens.issue(
-            TokenGrant(tenantId: tenant.id, clientId: client.clientId, permissions: Set(client.permissions),
+            TokenGrant(
+                tenantId: tenant.id, clientId: client.clientId, permissions: Set(client.permissions),
                 expires: Date().addingTimeInterval(Double(TokenStore.lifetime))))
         let body: JSONValue = [
-            "access_token": .string(token), "client_id": .string(client.clientId), "expires_in": .string(String(TokenStore.lifetime)),
-            "expires_on": .string(String(now + TokenStore.lifetime)), "ext_expires_in": .string(String(TokenStore.lifetime)),
-            "not_before": .string(String(now)), "refresh_token": "", "resource": .string(resource), "token_type": "Bearer",
+            "access_token": .string(token), "client_id": .string(client.clientId),
+            "expires_in": .string(String(TokenStore.lifetime)),
+            "expires_on": .string(String(now + TokenStore.lifetime)),
+            "ext_expires_in": .string(String(TokenStore.lifetime)),
+            "not_before": .string(String(now)), "refresh_token": "", "resource": .string(resource),
+            "token_type": "Bearer",
         ]
         return HTTPResponse(status: 200, contentType: "application/json; charset=utf-8", text: JSONWriter.compact(body))
     }
@@ -288,7 +326,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
         "Synchronization.Read.All", "Synchronization.ReadWrite.All", "Application.ReadWrite.OwnedBy",
         "Application.Read.All", "Application.ReadWrite.All",
     ]
-    private static let writePermissions: Set<String> = ["Synchronization.ReadWrite.All", "Application.ReadWrite.OwnedBy"]
+    private static let writePermissions: Set<String> = [
+        "Synchronization.ReadWrite.All", "Application.ReadWrite.OwnedBy",
+    ]
 
     private func graph(_ request: HTTPRequest, version: String, segments: [String]) -> HTTPResponse {
         let context = makeContext(request, version: version)
@@ -299,12 +339,14 @@ final class GraphEmulatorApp: @unchecked Sendable {
         }
         let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
         guard let grant = tokens.grant(for: token) else {
-            return graphError(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.", context)
+            return graphError(
+                401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.", context)
         }
         let isRead = request.method == "GET" || (request.method == "POST" && segments.last == "parseExpression")
         let needed = isRead ? Self.readPermissions : Self.writePermissions
         guard !grant.permissions.isDisjoint(with: needed) else {
-            return graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", context)
+            return graphError(
+                403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", context)
         }
         guard let first = segments.first else { return graphError(400, "BadRequest", "Invalid request.", context) }
         let current = snapshot()
@@ -321,7 +363,8 @@ final class GraphEmulatorApp: @unchecked Sendable {
             servicePrincipalKey = rest.removeFirst()
         } else if first.lowercased().hasPrefix("serviceprincipals(appid="), first.hasSuffix(")") {
             let inner = first.dropFirst("servicePrincipals(appId=".count).dropLast()
-            let appId = inner.hasPrefix("'") && inner.hasSuffix("'") && inner.count >= 2
+            let appId =
+                inner.hasPrefix("'") && inner.hasSuffix("'") && inner.count >= 2
                 ? String(inner.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'") : String(inner)
             guard let sp = tenant.servicePrincipals.first(where: { $0.appId.lowercased() == appId.lowercased() }) else {
                 return notFound(appId, context)
@@ -332,8 +375,11 @@ final class GraphEmulatorApp: @unchecked Sendable {
         }
         guard let spKey = servicePrincipalKey else { return notFound(first, context) }
         guard let sp = tenant.servicePrincipals.first(where: { $0.id.lowercased() == spKey.lowercased() }) else {
-            if current.tenants.contains(where: { $0.servicePrincipals.contains { $0.id.lowercased() == spKey.lowercased() } }) {
-                return graphError(401, "InvalidAuthenticationToken",
+            if current.tenants.contains(where: {
+                $0.servicePrincipals.contains { $0.id.lowercased() == spKey.lowercased() }
+            }) {
+                return graphError(
+                    401, "InvalidAuthenticationToken",
                     "Access token validation failure: the token was issued for another tenant.", context)
             }
             return notFound(spKey, context)
@@ -357,7 +403,8 @@ final class GraphEmulatorApp: @unchecked Sendable {
     private func select(_ object: JSONObject, _ request: HTTPRequest) -> JSONValue {
         guard let select = request.queryItems["$select"], !select.isEmpty else { return .object(object) }
         let wanted = select.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return .object(JSONObject(object.pairs.filter { wanted.contains($0.key.lowercased()) }.map { ($0.key, $0.value) }))
+        return .object(
+            JSONObject(object.pairs.filter { wanted.contains($0.key.lowercased()) }.map { ($0.key, $0.value) }))
     }
 
     private func listServicePrincipals(_ request: HTTPRequest, _ tenant: EmulatorTenant, _ context: GraphContext)
@@ -388,7 +435,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
         if rest.isEmpty {
             guard method == "GET" else { return methodNotAllowed(context) }
             var object = servicePrincipalJSON(sp, tenant: tenant)
-            object = JSONObject([("@odata.context", context.context("servicePrincipals/$entity"))] + object.pairs.map { ($0.key, $0.value) })
+            object = JSONObject(
+                [("@odata.context", context.context("servicePrincipals/$entity"))]
+                    + object.pairs.map { ($0.key, $0.value) })
             return json(200, select(object, request), context)
         }
         guard rest[0].lowercased() == "synchronization", rest.count >= 2 else {
@@ -450,18 +499,26 @@ final class GraphEmulatorApp: @unchecked Sendable {
         if tail.isEmpty {
             switch method {
             case "GET":
-                return json(200, ["@odata.context": context.context(spPath), "value": .array(sp.jobs.map { .object(jobJSON($0)) })], context)
+                return json(
+                    200,
+                    ["@odata.context": context.context(spPath), "value": .array(sp.jobs.map { .object(jobJSON($0)) })],
+                    context)
             case "POST":
-                guard let body = try? JSONParser.parse(bytes: request.body), let templateId = body["templateId"]?.stringValue else {
-                    return graphError(400, "BadRequest", "The request body must be an object with a 'templateId'.", context)
+                guard let body = try? JSONParser.parse(bytes: request.body),
+                    let templateId = body["templateId"]?.stringValue
+                else {
+                    return graphError(
+                        400, "BadRequest", "The request body must be an object with a 'templateId'.", context)
                 }
                 guard sp.templateIds.contains(templateId), BuiltInTemplates.all[templateId] != nil else {
-                    return graphError(400, "BadRequest", "Template '\(templateId)' is not available for this application.", context)
+                    return graphError(
+                        400, "BadRequest", "Template '\(templateId)' is not available for this application.", context)
                 }
                 let result: Result<EmulatorJob, ResponseFailure> = mutate(context) { state in
                     let index = state.tenants.firstIndex { $0.id == tenant.id }!
                     let spIndex = state.tenants[index].servicePrincipals.firstIndex { $0.id == sp.id }!
-                    var job = EmulatorJob.derived(tenantName: tenant.name, tenantId: tenant.id, servicePrincipalId: sp.id, templateId: templateId)
+                    var job = EmulatorJob.derived(
+                        tenantName: tenant.name, tenantId: tenant.id, servicePrincipalId: sp.id, templateId: templateId)
                     let count = state.tenants[index].servicePrincipals[spIndex].jobs.count
                     if count > 0 {
                         let hex = DeterministicID.hex32([tenant.name, sp.id, "job", templateId, String(count)])
@@ -474,7 +531,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
                 case .failure(let failure): return failure.response
                 case .success(let job):
                     var object = jobJSON(job)
-                    object = JSONObject([("@odata.context", context.context("\(spPath)/$entity"))] + object.pairs.map { ($0.key, $0.value) })
+                    object = JSONObject(
+                        [("@odata.context", context.context("\(spPath)/$entity"))]
+                            + object.pairs.map { ($0.key, $0.value) })
                     return json(201, .object(object), context)
                 }
             default: return methodNotAllowed(context)
@@ -487,7 +546,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
             switch method {
             case "GET":
                 var object = jobJSON(job)
-                object = JSONObject([("@odata.context", context.context("\(spPath)/$entity"))] + object.pairs.map { ($0.key, $0.value) })
+                object = JSONObject(
+                    [("@odata.context", context.context("\(spPath)/$entity"))] + object.pairs.map { ($0.key, $0.value) }
+                )
                 return json(200, .object(object), context)
             case "DELETE":
                 return mutateJob(tenant, sp, job, context, remove: true) { _ in }
@@ -502,7 +563,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
                 guard let body = try? JSONParser.parse(bytes: request.body), body.objectValue != nil else {
                     return graphError(400, "BadRequest", "The request body is not valid JSON.", context)
                 }
-                if let problem = SchemaValidator.flags(body["criteria"]?["resetScope"], SchemaValidator.resetScopes, "criteria.resetScope") {
+                if let problem = SchemaValidator.flags(
+                    body["criteria"]?["resetScope"], SchemaValidator.resetScopes, "criteria.resetScope")
+                {
                     return graphError(400, "BadRequest", problem, context)
                 }
             }
@@ -531,7 +594,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
         let result: Result<Void, ResponseFailure> = mutate(context) { state in
             guard let index = state.tenants.firstIndex(where: { $0.id == tenant.id }),
                 let spIndex = state.tenants[index].servicePrincipals.firstIndex(where: { $0.id == sp.id }),
-                let jobIndex = state.tenants[index].servicePrincipals[spIndex].jobs.firstIndex(where: { $0.id == job.id })
+                let jobIndex = state.tenants[index].servicePrincipals[spIndex].jobs.firstIndex(where: {
+                    $0.id == job.id
+                })
             else { throw GraphFailure.notFound(job.id) }
             if remove {
                 state.tenants[index].servicePrincipals[spIndex].jobs.remove(at: jobIndex)
@@ -555,7 +620,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
     }
 
     /// Applies `change` to the state under the lock and writes the state file; errors become responses.
-    private func mutate<T>(_ context: GraphContext, _ change: (inout EmulatorState) throws -> T) -> Result<T, ResponseFailure> {
+    private func mutate<T>(_ context: GraphContext, _ change: (inout EmulatorState) throws -> T) -> Result<
+        T, ResponseFailure
+    > {
         lock.lock()
         defer { lock.unlock() }
         var copy = state
@@ -570,7 +637,8 @@ final class GraphEmulatorApp: @unchecked Sendable {
                 return .failure(
                     ResponseFailure(
                         response: graphError(
-                            500, "UnknownError", "Could not write the state file: \(error.localizedDescription)", context)))
+                            500, "UnknownError", "Could not write the state file: \(error.localizedDescription)",
+                            context)))
             }
         }
         state = copy
@@ -589,11 +657,17 @@ final class GraphEmulatorApp: @unchecked Sendable {
             switch method {
             case "GET":
                 let schema = currentSchema(job, tenant: tenant, sp: sp)
-                return json(200, .object(JSONObject([("@odata.context", context.context("\(schemaPath)/$entity"))] + schema.pairs.map { ($0.key, $0.value) })), context)
+                return json(
+                    200,
+                    .object(
+                        JSONObject(
+                            [("@odata.context", context.context("\(schemaPath)/$entity"))]
+                                + schema.pairs.map { ($0.key, $0.value) })), context)
             case "PUT":
                 let document: JSONValue
                 do { document = try JSONParser.parse(bytes: request.body) } catch {
-                    return graphError(400, "BadRequest", "The request body is not valid JSON: \(error.description).", context)
+                    return graphError(
+                        400, "BadRequest", "The request body is not valid JSON: \(error.description).", context)
                 }
                 if let problem = SchemaValidator.problem(in: document) {
                     return graphError(400, "BadRequest", problem, context)
@@ -603,7 +677,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
                     var object = document.objectValueOrEmpty
                     // OData annotations of a GET sent back as-is are response metadata, not schema.
                     for key in object.keys where key.hasPrefix("@odata.") { object[key] = nil }
-                    if object["id"] == nil { object = JSONObject([("id", .string(job.id))] + object.pairs.map { ($0.key, $0.value) }) }
+                    if object["id"] == nil {
+                        object = JSONObject([("id", .string(job.id))] + object.pairs.map { ($0.key, $0.value) })
+                    }
                     object["version"] = .string(job.versionString)
                     job.customSchema = .object(object)
                 }
@@ -614,7 +690,8 @@ final class GraphEmulatorApp: @unchecked Sendable {
                 }
             case "PATCH":
                 // The backend's own (compact) JSON, carried as a string in Graph's error message.
-                let uri = "https://syncfabric.windowsazure.com/api/servicePrincipals('\(sp.id)')/synchronization/jobs('\(job.id)')/schema?api-version=2.0"
+                let uri =
+                    "https://syncfabric.windowsazure.com/api/servicePrincipals('\(sp.id)')/synchronization/jobs('\(job.id)')/schema?api-version=2.0"
                 let message = "{\"Message\":\"No HTTP resource was found that matches the request URI '\(uri)'.\"}"
                 return graphError(404, "UnknownError", message, context)
             default: return methodNotAllowed(context)
@@ -634,7 +711,10 @@ final class GraphEmulatorApp: @unchecked Sendable {
         case "directories":
             if sub.count == 1 {
                 guard method == "GET" else { return methodNotAllowed(context) }
-                return json(200, ["@odata.context": context.context("\(schemaPath)/directories"), "value": .array(directories)], context)
+                return json(
+                    200,
+                    ["@odata.context": context.context("\(schemaPath)/directories"), "value": .array(directories)],
+                    context)
             }
             guard let directory = directories.first(where: { $0["id"]?.stringValue == sub[1] }) else {
                 return notFound(sub[1], context)
@@ -642,7 +722,9 @@ final class GraphEmulatorApp: @unchecked Sendable {
             if sub.count == 2 {
                 guard method == "GET" else { return methodNotAllowed(context) }
                 var object = directory.objectValueOrEmpty
-                object = JSONObject([("@odata.context", context.context("\(schemaPath)/directories/$entity"))] + object.pairs.map { ($0.key, $0.value) })
+                object = JSONObject(
+                    [("@odata.context", context.context("\(schemaPath)/directories/$entity"))]
+                        + object.pairs.map { ($0.key, $0.value) })
                 return json(200, .object(object), context)
             }
             guard sub.count == 3, sub[2].lowercased() == "discover" else {
@@ -653,14 +735,20 @@ final class GraphEmulatorApp: @unchecked Sendable {
             let now = Date()
             object["discoveryDateTime"] = .string(HTTPDate.iso8601(now))
             object["version"] = .string("Date:\(HTTPDate.iso8601(now)), ActivityId:\(UUID().uuidString.lowercased())")
-            object = JSONObject([("@odata.context", context.context("microsoft.graph.directoryDefinition"))] + object.pairs.map { ($0.key, $0.value) })
+            object = JSONObject(
+                [("@odata.context", context.context("microsoft.graph.directoryDefinition"))]
+                    + object.pairs.map { ($0.key, $0.value) })
             return json(200, .object(object), context)
         case "functions" where sub.count == 1:
             guard method == "GET" else { return methodNotAllowed(context) }
-            return json(200, ["@odata.context": context.context("functions"), "value": FunctionCatalog.functionsJSON], context)
+            return json(
+                200, ["@odata.context": context.context("functions"), "value": FunctionCatalog.functionsJSON], context)
         case "filteroperators" where sub.count == 1:
             guard method == "GET" else { return methodNotAllowed(context) }
-            return json(200, ["@odata.context": context.context("filterOperators"), "value": FunctionCatalog.filterOperatorsJSON], context)
+            return json(
+                200,
+                ["@odata.context": context.context("filterOperators"), "value": FunctionCatalog.filterOperatorsJSON],
+                context)
         case "parseexpression" where sub.count == 1:
             guard method == "POST" else { return methodNotAllowed(context) }
             return parseExpression(request, context: context)
@@ -688,22 +776,32 @@ final class GraphEmulatorApp: @unchecked Sendable {
                     if let name = tree["name"]?.stringValue,
                         let property = properties.first(where: { $0["key"]?.stringValue == name })
                     {
-                        evaluation = property["value"]?.stringValue.map { [$0] }
+                        evaluation =
+                            property["value"]?.stringValue.map { [$0] }
                             ?? property["value"]?.arrayValue?.compactMap(\.stringValue) ?? []
                     }
                 default: break
                 }
             }
-            return json(200, [
-                "@odata.context": odata, "error": nil, "evaluationResult": evaluation.map { .array($0.map { .string($0) }) } ?? nil,
-                "evaluationSucceeded": .bool(evaluation != nil), "parsedExpression": tree, "parsingSucceeded": true,
-            ], context)
+            return json(
+                200,
+                [
+                    "@odata.context": odata, "error": nil,
+                    "evaluationResult": evaluation.map { .array($0.map { .string($0) }) } ?? nil,
+                    "evaluationSucceeded": .bool(evaluation != nil), "parsedExpression": tree, "parsingSucceeded": true,
+                ], context)
         case .failure(let error):
-            return json(200, [
-                "@odata.context": odata,
-                "error": ["code": "ExpressionParsingFailed", "message": .string(error.message), "target": "expression", "details": [], "innerError": nil],
-                "evaluationResult": nil, "evaluationSucceeded": false, "parsedExpression": nil, "parsingSucceeded": false,
-            ], context)
+            return json(
+                200,
+                [
+                    "@odata.context": odata,
+                    "error": [
+                        "code": "ExpressionParsingFailed", "message": .string(error.message), "target": "expression",
+                        "details": [], "innerError": nil,
+                    ],
+                    "evaluationResult": nil, "evaluationSucceeded": false, "parsedExpression": nil,
+                    "parsingSucceeded": false,
+                ], context)
         }
     }
 
@@ -717,13 +815,19 @@ final class GraphEmulatorApp: @unchecked Sendable {
         let path = "servicePrincipals('\(sp.id)')/synchronization/templates"
         if tail.isEmpty {
             guard request.method == "GET" else { return methodNotAllowed(context) }
-            return json(200, ["@odata.context": context.context(path), "value": .array(templates.map { $0.json(applicationId: sp.appId) })], context)
+            return json(
+                200,
+                [
+                    "@odata.context": context.context(path),
+                    "value": .array(templates.map { $0.json(applicationId: sp.appId) }),
+                ], context)
         }
         guard let template = templates.first(where: { $0.id == tail[0] }) else { return notFound(tail[0], context) }
         if tail.count == 1 {
             guard request.method == "GET" else { return methodNotAllowed(context) }
             var object = template.json(applicationId: sp.appId).objectValueOrEmpty
-            object = JSONObject([("@odata.context", context.context("\(path)/$entity"))] + object.pairs.map { ($0.key, $0.value) })
+            object = JSONObject(
+                [("@odata.context", context.context("\(path)/$entity"))] + object.pairs.map { ($0.key, $0.value) })
             return json(200, .object(object), context)
         }
         guard tail[1].lowercased() == "schema" else {
@@ -733,12 +837,20 @@ final class GraphEmulatorApp: @unchecked Sendable {
         let schema = template.makeSchema(tenant.context(for: sp), template.id).objectValueOrEmpty
         if tail.count == 2 {
             guard request.method == "GET" else {
-                return graphError(403, "Authorization_RequestDenied",
-                    "Template schemas are changed on the application object by its owner, not on the service principal.", context)
+                return graphError(
+                    403, "Authorization_RequestDenied",
+                    "Template schemas are changed on the application object by its owner, not on the service principal.",
+                    context)
             }
-            return json(200, .object(JSONObject([("@odata.context", context.context("\(schemaPath)/$entity"))] + schema.pairs.map { ($0.key, $0.value) })), context)
+            return json(
+                200,
+                .object(
+                    JSONObject(
+                        [("@odata.context", context.context("\(schemaPath)/$entity"))]
+                            + schema.pairs.map { ($0.key, $0.value) })), context)
         }
-        return schemaSubroute(request, schema: schema, sub: Array(tail.dropFirst(2)), schemaPath: schemaPath, context: context)
+        return schemaSubroute(
+            request, schema: schema, sub: Array(tail.dropFirst(2)), schemaPath: schemaPath, context: context)
     }
 
     private static let maskedSecretKeys: Set<String> = [
@@ -755,12 +867,18 @@ final class GraphEmulatorApp: @unchecked Sendable {
                 guard let key = secret["key"]?.stringValue, Self.maskedSecretKeys.contains(key) else { return secret }
                 return ["key": .string(key), "value": "*"]
             }
-            return json(200, ["@odata.context": context.context("servicePrincipals('\(sp.id)')/synchronization/secrets"), "value": .array(masked)], context)
+            return json(
+                200,
+                [
+                    "@odata.context": context.context("servicePrincipals('\(sp.id)')/synchronization/secrets"),
+                    "value": .array(masked),
+                ], context)
         case "PUT":
             guard let body = try? JSONParser.parse(bytes: request.body), let values = body["value"]?.arrayValue,
                 values.allSatisfy({ $0["key"]?.stringValue != nil && $0.objectValue != nil })
             else {
-                return graphError(400, "BadRequest", "The request body must be {\"value\": [{\"key\": …, \"value\": …}]}.", context)
+                return graphError(
+                    400, "BadRequest", "The request body must be {\"value\": [{\"key\": …, \"value\": …}]}.", context)
             }
             let result: Result<Void, ResponseFailure> = mutate(context) { state in
                 guard let index = state.tenants.firstIndex(where: { $0.id == tenant.id }),
@@ -797,7 +915,8 @@ final class GraphEmulatorApp: @unchecked Sendable {
         case ("POST", "/_emulator/faults"), ("PUT", "/_emulator/faults"):
             let settings: FaultSettings
             do {
-                let body = request.body.isEmpty ? JSONValue.object(JSONObject()) : try JSONParser.parse(bytes: request.body)
+                let body =
+                    request.body.isEmpty ? JSONValue.object(JSONObject()) : try JSONParser.parse(bytes: request.body)
                 settings = try FaultSettings(json: body)
             } catch let error as EmulatorStateError {
                 return failure(400, error.message)
@@ -815,17 +934,36 @@ final class GraphEmulatorApp: @unchecked Sendable {
             }
         case ("GET", "/_emulator/tenants"):
             let current = snapshot()
-            return reply(200, ["value": .array(current.tenants.map { tenant in
+            return reply(
+                200,
                 [
-                    "name": .string(tenant.name), "id": .string(tenant.id), "domains": .array(tenant.domains.map { .string($0) }),
-                    "extensionAppId": .string(tenant.extensionAppId),
-                    "clients": .array(tenant.clients.map { ["clientId": .string($0.clientId), "permissions": .array($0.permissions.map { .string($0) })] }),
-                    "servicePrincipals": .array(tenant.servicePrincipals.map { sp in
-                        ["id": .string(sp.id), "appId": .string(sp.appId), "displayName": .string(sp.displayName),
-                         "jobs": .array(sp.jobs.map { ["id": .string($0.id), "templateId": .string($0.templateId)] })]
-                    }),
-                ]
-            })])
+                    "value": .array(
+                        current.tenants.map { tenant in
+                            [
+                                "name": .string(tenant.name), "id": .string(tenant.id),
+                                "domains": .array(tenant.domains.map { .string($0) }),
+                                "extensionAppId": .string(tenant.extensionAppId),
+                                "clients": .array(
+                                    tenant.clients.map {
+                                        [
+                                            "clientId": .string($0.clientId),
+                                            "permissions": .array($0.permissions.map { .string($0) }),
+                                        ]
+                                    }),
+                                "servicePrincipals": .array(
+                                    tenant.servicePrincipals.map { sp in
+                                        [
+                                            "id": .string(sp.id), "appId": .string(sp.appId),
+                                            "displayName": .string(sp.displayName),
+                                            "jobs": .array(
+                                                sp.jobs.map {
+                                                    ["id": .string($0.id), "templateId": .string($0.templateId)]
+                                                }),
+                                        ]
+                                    }),
+                            ]
+                        })
+                ])
         default:
             return failure(404, "No emulator control route \(request.method) \(request.rawPath).")
         }

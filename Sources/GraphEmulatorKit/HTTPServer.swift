@@ -238,7 +238,9 @@ final class HTTPServer: @unchecked Sendable {
             let response = handler(request)
             if response.dropConnection { return }
             let keepAlive = head.keepAlive && isRunning
-            guard transmit(response, to: descriptor, keepAlive: keepAlive, isHead: head.method == "HEAD") else { return }
+            guard transmit(response, to: descriptor, keepAlive: keepAlive, isHead: head.method == "HEAD") else {
+                return
+            }
             if !keepAlive { return }
         }
     }
@@ -290,7 +292,8 @@ final class HTTPServer: @unchecked Sendable {
     private func sendError(_ descriptor: Int32, _ error: HTTPParseError) {
         let code = error.status == 413 ? "RequestEntityTooLarge" : "BadRequest"
         let body: JSONValue = ["error": ["code": .string(code), "message": .string(error.message)]]
-        var response = HTTPResponse(status: error.status, contentType: "application/json", text: JSONWriter.compact(body))
+        var response = HTTPResponse(
+            status: error.status, contentType: "application/json", text: JSONWriter.compact(body))
         response.headers.append(HTTPHeader("Connection", "close"))
         _ = transmit(response, to: descriptor, keepAlive: false, isHead: false)
     }
@@ -339,7 +342,8 @@ enum HTTPDate {
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+        return
+            "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 

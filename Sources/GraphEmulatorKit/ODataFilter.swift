@@ -23,7 +23,9 @@ struct ODataFilter {
 
     /// Parses `text` or explains why it is not supported.
     static func parse(_ text: String) -> Result<ODataFilter, FilterError> {
-        guard let tokens = tokenize(text) else { return .failure(FilterError(message: "Invalid filter clause: unterminated string literal.")) }
+        guard let tokens = tokenize(text) else {
+            return .failure(FilterError(message: "Invalid filter clause: unterminated string literal."))
+        }
         var index = 0
         var alternatives: [[Clause]] = [[]]
         func expectString() -> String? {
@@ -32,7 +34,9 @@ struct ODataFilter {
             return value
         }
         while index < tokens.count {
-            guard case .word(let word) = tokens[index] else { return .failure(FilterError(message: "Invalid filter clause: syntax error.")) }
+            guard case .word(let word) = tokens[index] else {
+                return .failure(FilterError(message: "Invalid filter clause: syntax error."))
+            }
             index += 1
             if word.lowercased() == "startswith" {
                 guard index + 3 < tokens.count + 1, index < tokens.count, tokens[index] == .open else {
@@ -48,13 +52,15 @@ struct ODataFilter {
                 }
                 index += 1
                 guard let value = expectString(), index < tokens.count, tokens[index] == .close else {
-                    return .failure(FilterError(message: "Invalid filter clause: startswith expects a string literal and ')'."))
+                    return .failure(
+                        FilterError(message: "Invalid filter clause: startswith expects a string literal and ')'."))
                 }
                 index += 1
                 alternatives[alternatives.count - 1].append(.startsWith(property: property, value: value))
             } else {
                 guard index < tokens.count, case .word(let op) = tokens[index], op.lowercased() == "eq" else {
-                    return .failure(FilterError(message: "Invalid filter clause: only 'eq' and 'startswith' are supported."))
+                    return .failure(
+                        FilterError(message: "Invalid filter clause: only 'eq' and 'startswith' are supported."))
                 }
                 index += 1
                 guard let value = expectString() else {
@@ -63,24 +69,32 @@ struct ODataFilter {
                 alternatives[alternatives.count - 1].append(.equals(property: word, value: value))
             }
             if index < tokens.count {
-                guard case .word(let joiner) = tokens[index] else { return .failure(FilterError(message: "Invalid filter clause: syntax error.")) }
+                guard case .word(let joiner) = tokens[index] else {
+                    return .failure(FilterError(message: "Invalid filter clause: syntax error."))
+                }
                 index += 1
                 switch joiner.lowercased() {
                 case "and": break
                 case "or": alternatives.append([])
                 default: return .failure(FilterError(message: "Invalid filter clause: unexpected '\(joiner)'."))
                 }
-                if index == tokens.count { return .failure(FilterError(message: "Invalid filter clause: dangling '\(joiner)'.")) }
+                if index == tokens.count {
+                    return .failure(FilterError(message: "Invalid filter clause: dangling '\(joiner)'."))
+                }
             }
         }
-        if alternatives.contains(where: \.isEmpty) { return .failure(FilterError(message: "Invalid filter clause: empty filter.")) }
+        if alternatives.contains(where: \.isEmpty) {
+            return .failure(FilterError(message: "Invalid filter clause: empty filter."))
+        }
         for clause in alternatives.flatMap({ $0 }) {
             let property: String
             switch clause {
             case .equals(let name, _), .startsWith(let name, _): property = name
             }
             if !["id", "appid", "displayname"].contains(property.lowercased()) {
-                return .failure(FilterError(message: "Invalid filter clause: property '\(property)' is not supported for filtering."))
+                return .failure(
+                    FilterError(
+                        message: "Invalid filter clause: property '\(property)' is not supported for filtering."))
             }
         }
         return .success(ODataFilter(alternatives: alternatives))

@@ -1,3 +1,4 @@
+import Foundation
 import SyncSchemaCore
 
 /// The checks Graph applies to a schema PUT: rules must name directories and objects of the
@@ -13,20 +14,27 @@ enum SchemaValidator {
     static let sourceTypes = ["Attribute", "Constant", "Function"]
     static let objectFlowTypes = ["None", "Add", "Update", "Delete"]
     static let discoverabilities = [
-        "None", "AttributeNames", "AttributeDataTypes", "AttributeReadOnly", "ReferenceAttributes", "UnknownFutureValue",
+        "None", "AttributeNames", "AttributeDataTypes", "AttributeReadOnly", "ReferenceAttributes",
+        "UnknownFutureValue",
     ]
-    static let resetScopes = ["None", "ConnectorDataStore", "Escrows", "Watermark", "QuarantineState", "Full", "ForceDeletes"]
+    static let resetScopes = [
+        "None", "ConnectorDataStore", "Escrows", "Watermark", "QuarantineState", "Full", "ForceDeletes",
+    ]
 
     /// The first problem of `schema`, or `nil` if Graph would accept it.
     static func problem(in schema: JSONValue) -> String? {
-        guard let root = schema.objectValue else { return "The request body must be a JSON object (a synchronizationSchema)." }
+        guard let root = schema.objectValue else {
+            return "The request body must be a JSON object (a synchronizationSchema)."
+        }
         var directories: [String: Set<String>] = [:]
         if let value = root["directories"], !value.isNull {
             guard let list = value.arrayValue else { return mismatch("directories", value, "an array") }
             for (index, directory) in list.enumerated() {
                 let path = "directories[\(index)]"
                 guard let object = directory.objectValue else { return mismatch(path, directory, "an object") }
-                guard let name = object["name"]?.stringValue else { return mismatch("\(path).name", object["name"], "a string") }
+                guard let name = object["name"]?.stringValue else {
+                    return mismatch("\(path).name", object["name"], "a string")
+                }
                 if let problem = flags(object["discoverabilities"], discoverabilities, "\(path).discoverabilities") {
                     return problem
                 }
@@ -39,8 +47,12 @@ enum SchemaValidator {
                     objectNames.insert(objectName)
                     for (attributeIndex, attribute) in (definitionObject["attributes"]?.arrayValue ?? []).enumerated() {
                         let attributePath = "\(objectPath).attributes[\(attributeIndex)]"
-                        guard attribute.objectValue != nil else { return mismatch(attributePath, attribute, "an object") }
-                        if let problem = member(attribute["type"], attributeTypes, "\(attributePath).type") { return problem }
+                        guard attribute.objectValue != nil else {
+                            return mismatch(attributePath, attribute, "an object")
+                        }
+                        if let problem = member(attribute["type"], attributeTypes, "\(attributePath).type") {
+                            return problem
+                        }
                         if let problem = member(attribute["mutability"], mutabilities, "\(attributePath).mutability") {
                             return problem
                         }
@@ -71,7 +83,9 @@ enum SchemaValidator {
                 }
                 for (mappingIndex, mapping) in (object["objectMappings"]?.arrayValue ?? []).enumerated() {
                     let mappingPath = "\(path).objectMappings[\(mappingIndex)]"
-                    guard let mappingObject = mapping.objectValue else { return mismatch(mappingPath, mapping, "an object") }
+                    guard let mappingObject = mapping.objectValue else {
+                        return mismatch(mappingPath, mapping, "an object")
+                    }
                     let mappingName = mappingObject["name"]?.stringValue ?? "#\(mappingIndex)"
                     let sourceObject = mappingObject["sourceObjectName"]?.stringValue ?? ""
                     let targetObject = mappingObject["targetObjectName"]?.stringValue ?? ""
@@ -96,7 +110,8 @@ enum SchemaValidator {
                         }
                         if let target = attributeObject["targetAttributeName"]?.stringValue {
                             if !targets.insert(target).inserted {
-                                return "Object mapping '\(mappingName)' maps target attribute '\(target)' more than once."
+                                return
+                                    "Object mapping '\(mappingName)' maps target attribute '\(target)' more than once."
                             }
                         }
                         if let problem = member(attributeObject["flowType"], flowTypes, "\(attributePath).flowType") {
@@ -142,7 +157,8 @@ enum SchemaValidator {
         for word in text.split(separator: ",", omittingEmptySubsequences: false) {
             let trimmed = word.trimmingCharacters(in: .whitespaces)
             if !members.contains(where: { $0.caseInsensitiveCompare(trimmed) == .orderedSame }) {
-                return "Property '\(path)' in payload has a value that does not match schema: '\(trimmed)' in '\(text)' "
+                return
+                    "Property '\(path)' in payload has a value that does not match schema: '\(trimmed)' in '\(text)' "
                     + "is not one of " + members.joined(separator: ", ") + "."
             }
         }
@@ -154,5 +170,3 @@ enum SchemaValidator {
             + (value?.kindDescription ?? "nothing") + "."
     }
 }
-
-import Foundation

@@ -87,7 +87,10 @@ public enum BuiltInTemplates {
     public static func ruleId(_ templateId: String) -> String { DeterministicID.guid("rule", templateId) }
 
     static func schema(id: String, rules: [JSONValue], directories: [JSONValue]) -> JSONValue {
-        ["id": .string(id), "version": "v1.0", "synchronizationRules": .array(rules), "directories": .array(directories)]
+        [
+            "id": .string(id), "version": "v1.0", "synchronizationRules": .array(rules),
+            "directories": .array(directories),
+        ]
     }
 
     static func directoryVersion(_ context: TemplateContext, _ name: String) -> String {
@@ -114,7 +117,8 @@ public enum BuiltInTemplates {
         ])
         attributes += SchemaBuilder.strings(
             ["employeeNumber", "costCenter", "organization", "division", "department"].map { enterprise + $0 })
-        attributes.append(SchemaBuilder.attribute(enterprise + "manager", type: "Reference", references: [apiUserObject]))
+        attributes.append(
+            SchemaBuilder.attribute(enterprise + "manager", type: "Reference", references: [apiUserObject]))
         return SchemaBuilder.directory(
             id: DeterministicID.guid(context.tenantName, context.servicePrincipalId, "API"), name: "API",
             readOnly: false, discoverabilities: "None", version: nil,
@@ -309,7 +313,8 @@ public enum BuiltInTemplates {
                 ("switchValue", .constant("True")), ("switchValue", .constant("False")),
             ])
         let formatted = SchemaBuilder.Source.function(
-            "Join", [("separator", .constant(" ")), ("source", .attribute("givenName")), ("source", .attribute("surname"))])
+            "Join",
+            [("separator", .constant(" ")), ("source", .attribute("givenName")), ("source", .attribute("surname"))])
         let mappings: [JSONValue] = [
             SchemaBuilder.mapping("userName", .attribute("userPrincipalName"), matchingPriority: 1),
             SchemaBuilder.mapping("active", active),

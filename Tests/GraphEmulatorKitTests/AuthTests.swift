@@ -26,7 +26,8 @@ struct AuthTests {
         let local = try await harness.tokenRequest(
             tenant: "dev",
             fields: [
-                ("grant_type", "client_credentials"), ("client_id", "syncschema-demo"), ("client_secret", "demo-secret"),
+                ("grant_type", "client_credentials"), ("client_id", "syncschema-demo"),
+                ("client_secret", "demo-secret"),
                 ("scope", "\(harness.base)/.default"),
             ])
         #expect(local.status == 200)
@@ -39,11 +40,29 @@ struct AuthTests {
         let scope = ("scope", "https://graph.microsoft.com/.default")
         let grant = ("grant_type", "client_credentials")
         let cases: [(String, [(String, String)], Int, String, String)] = [
-            ("dev", [grant, ("client_id", "syncschema-demo"), ("client_secret", "wrong"), scope], 401, "invalid_client", "AADSTS7000215"),
-            ("dev", [grant, ("client_id", "syncschema-demo"), ("client_secret", "demo-secret"), ("scope", "https://graph.microsoft.com/User.Read")], 400, "invalid_scope", "AADSTS1002012"),
-            ("dev", [grant, ("client_id", "nobody"), ("client_secret", "demo-secret"), scope], 400, "unauthorized_client", "AADSTS700016"),
-            ("nowhere", [grant, ("client_id", "syncschema-demo"), ("client_secret", "demo-secret"), scope], 400, "invalid_tenant", "AADSTS90002"),
-            ("dev", [("grant_type", "password"), ("client_id", "syncschema-demo"), scope], 400, "unsupported_grant_type", "AADSTS70003"),
+            (
+                "dev", [grant, ("client_id", "syncschema-demo"), ("client_secret", "wrong"), scope], 401,
+                "invalid_client", "AADSTS7000215"
+            ),
+            (
+                "dev",
+                [
+                    grant, ("client_id", "syncschema-demo"), ("client_secret", "demo-secret"),
+                    ("scope", "https://graph.microsoft.com/User.Read"),
+                ], 400, "invalid_scope", "AADSTS1002012"
+            ),
+            (
+                "dev", [grant, ("client_id", "nobody"), ("client_secret", "demo-secret"), scope], 400,
+                "unauthorized_client", "AADSTS700016"
+            ),
+            (
+                "nowhere", [grant, ("client_id", "syncschema-demo"), ("client_secret", "demo-secret"), scope], 400,
+                "invalid_tenant", "AADSTS90002"
+            ),
+            (
+                "dev", [("grant_type", "password"), ("client_id", "syncschema-demo"), scope], 400,
+                "unsupported_grant_type", "AADSTS70003"
+            ),
             ("dev", [grant, ("client_id", "syncschema-demo"), scope], 401, "invalid_client", "AADSTS7000216"),
         ]
         for (tenant, fields, status, error, code) in cases {
@@ -62,7 +81,8 @@ struct AuthTests {
         func assertion(subject: String, audience: String) -> String {
             let header = base64URL(#"{"alg":"RS256","typ":"JWT"}"#)
             let claims = base64URL(
-                #"{"iss":"https://token.actions.githubusercontent.com","sub":"\#(subject)","aud":"\#(audience)","exp":4102444800}"#)
+                #"{"iss":"https://token.actions.githubusercontent.com","sub":"\#(subject)","aud":"\#(audience)","exp":4102444800}"#
+            )
             return "\(header).\(claims).c2lnbmF0dXJl"
         }
         func request(_ jwt: String) async throws -> Reply {
@@ -74,13 +94,15 @@ struct AuthTests {
                     ("client_assertion", jwt), ("scope", "https://graph.microsoft.com/.default"),
                 ])
         }
-        let good = try await request(assertion(subject: "repo:contoso/hr-schemas:environment:test", audience: "api://AzureADTokenExchange"))
+        let good = try await request(
+            assertion(subject: "repo:contoso/hr-schemas:environment:test", audience: "api://AzureADTokenExchange"))
         #expect(good.status == 200)
         let token = try #require(good.json?["access_token"]?.stringValue)
         let ids = try harness.ids(tenant: "test")
         #expect(try await harness.graph("GET", harness.schemaPath(ids), token: token).status == 200)
 
-        let otherSubject = try await request(assertion(subject: "repo:contoso/hr-schemas:environment:prod", audience: "api://AzureADTokenExchange"))
+        let otherSubject = try await request(
+            assertion(subject: "repo:contoso/hr-schemas:environment:prod", audience: "api://AzureADTokenExchange"))
         #expect(otherSubject.status == 400)
         #expect(otherSubject.json?["error_description"]?.stringValue?.hasPrefix("AADSTS700213") == true)
         let malformed = try await request("not-a-jwt")
@@ -92,14 +114,17 @@ struct AuthTests {
     func managedIdentity() async throws {
         let harness = try Harness()
         defer { harness.stop() }
-        let path = "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fgraph.microsoft.com%2F"
+        let path =
+            "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fgraph.microsoft.com%2F"
         let refused = try await harness.send("GET", path)
         #expect(refused.status == 400)
         let reply = try await harness.send("GET", path, headers: ["Metadata": "true"])
         #expect(reply.status == 200)
         #expect(reply.json?["token_type"] == "Bearer")
         let token = try #require(reply.json?["access_token"]?.stringValue)
-        #expect(try await harness.graph("GET", harness.schemaPath(try harness.ids(tenant: "dev")), token: token).status == 200)
+        #expect(
+            try await harness.graph("GET", harness.schemaPath(try harness.ids(tenant: "dev")), token: token).status
+                == 200)
     }
 
     @Test("Graph answers 401 without a valid token, with Graph's error body and ids")
@@ -144,7 +169,8 @@ struct AuthTests {
             #expect(write.status == 403)
             #expect(write.json?["error"]?["code"] == "Authorization_RequestDenied")
         }
-        let parse = try await harness.graph("POST", path + "/parseExpression", token: reader, body: ["expression": "[userName]"])
+        let parse = try await harness.graph(
+            "POST", path + "/parseExpression", token: reader, body: ["expression": "[userName]"])
         #expect(parse.status == 200)
     }
 }

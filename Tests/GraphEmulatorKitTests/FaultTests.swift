@@ -13,7 +13,10 @@ struct FaultTests {
 
     @Test("every Nth request gets 429 with Retry-After; /_emulator is never faulted")
     func throttleEveryN() async throws {
-        let harness = try Harness(options: Self.options { $0.throttleEvery = 3; $0.retryAfterSeconds = 7 })
+        let harness = try Harness(
+            options: Self.options {
+                $0.throttleEvery = 3; $0.retryAfterSeconds = 7
+            })
         defer { harness.stop() }
         var statuses: [Int] = []
         for _ in 0..<6 {
@@ -36,7 +39,10 @@ struct FaultTests {
     @Test("probabilistic faults are reproducible from the seed")
     func seededRates() async throws {
         func run(seed: UInt64) async throws -> [Int] {
-            let harness = try Harness(options: Self.options { $0.throttleRate = 0.3; $0.serverErrorRate = 0.3; $0.seed = seed })
+            let harness = try Harness(
+                options: Self.options {
+                    $0.throttleRate = 0.3; $0.serverErrorRate = 0.3; $0.seed = seed
+                })
             defer { harness.stop() }
             var statuses: [Int] = []
             for _ in 0..<30 { statuses.append(try await harness.send("GET", "/v1.0/servicePrincipals").status) }
@@ -61,7 +67,8 @@ struct FaultTests {
             #expect(reply.status == 500 || reply.status == 503)
             if reply.status == 503 { #expect(reply.header("Retry-After") == "1") }
         }
-        let switched = try await harness.send("POST", "/_emulator/faults", body: Data(#"{"fault429Every": 2, "retryAfter": 3}"#.utf8))
+        let switched = try await harness.send(
+            "POST", "/_emulator/faults", body: Data(#"{"fault429Every": 2, "retryAfter": 3}"#.utf8))
         #expect(switched.status == 200)
         #expect(switched.json?["fault5xxRate"]?.intValue == nil)
         #expect(try await harness.send("GET", "/v1.0/servicePrincipals").status == 401)
@@ -85,7 +92,8 @@ struct FaultTests {
         let started = Date()
         #expect(try await harness.send("GET", "/v1.0/servicePrincipals").status == 401)
         #expect(Date().timeIntervalSince(started) >= 0.12)
-        let logged = try #require(try await harness.send("GET", "/_emulator/requests").json?["value"]?[0]?["durationMs"])
+        let logged = try #require(
+            try await harness.send("GET", "/_emulator/requests").json?["value"]?[0]?["durationMs"])
         guard case .number(let duration) = logged else { Issue.record("durationMs not a number"); return }
         #expect((duration.doubleValue ?? 0) >= 120)
 

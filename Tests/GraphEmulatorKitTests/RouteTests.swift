@@ -34,9 +34,12 @@ struct RouteTests {
         #expect(try await list("displayName eq 'unterminated").status == 400)
         let all = try await harness.graph("GET", "/beta/servicePrincipals", token: token)
         #expect(all.json?["value"]?.arrayValue?.count == 3)
-        let single = try await harness.graph("GET", "/v1.0/servicePrincipals/\(values[0]["id"]!.stringValue!)", token: token)
+        let single = try await harness.graph(
+            "GET", "/v1.0/servicePrincipals/\(values[0]["id"]!.stringValue!)", token: token)
         #expect(single.json?["applicationTemplateId"]?.stringValue != nil)
-        #expect(try await harness.graph("GET", "/v1.0/servicePrincipals/00000000-0000-0000-0000-000000000000", token: token).status == 404)
+        #expect(
+            try await harness.graph("GET", "/v1.0/servicePrincipals/00000000-0000-0000-0000-000000000000", token: token)
+                .status == 404)
     }
 
     @Test("jobs list/get/start/pause/restart")
@@ -52,12 +55,16 @@ struct RouteTests {
         let tenantId = try #require(harness.server.state.tenant(matching: "dev")?.id)
         let parts = ids.job.split(separator: ".")
         #expect(parts.count == 3 && parts[0] == "API2AAD" && parts[1].count == 32 && String(parts[2]) == tenantId)
-        #expect(try await harness.graph("GET", "\(jobsPath)/\(ids.job)", token: token).json?["status"]?["code"] == "NotRun")
+        #expect(
+            try await harness.graph("GET", "\(jobsPath)/\(ids.job)", token: token).json?["status"]?["code"] == "NotRun")
         let start = try await harness.graph("POST", "\(jobsPath)/\(ids.job)/start", token: token)
         #expect(start.status == 204 && start.body.isEmpty)
-        #expect(try await harness.graph("GET", "\(jobsPath)/\(ids.job)", token: token).json?["schedule"]?["state"] == "Active")
+        #expect(
+            try await harness.graph("GET", "\(jobsPath)/\(ids.job)", token: token).json?["schedule"]?["state"]
+                == "Active")
         #expect(try await harness.graph("POST", "\(jobsPath)/\(ids.job)/pause", token: token).status == 204)
-        #expect(try await harness.graph("GET", "\(jobsPath)/\(ids.job)", token: token).json?["status"]?["code"] == "Paused")
+        #expect(
+            try await harness.graph("GET", "\(jobsPath)/\(ids.job)", token: token).json?["status"]?["code"] == "Paused")
         let restart = try await harness.graph(
             "POST", "\(jobsPath)/\(ids.job)/restart", token: token,
             body: ["criteria": ["resetScope": "Watermark, Escrows, QuarantineState"]])
@@ -77,9 +84,11 @@ struct RouteTests {
         let base = "/v1.0/servicePrincipals/\(ids.sp)/synchronization"
         let templates = try await harness.graph("GET", "\(base)/templates", token: token)
         #expect(templates.json?["value"]?.arrayValue?.map { $0["id"] } == ["API2AAD"])
-        #expect(try await harness.graph("GET", "\(base)/templates/API2AAD", token: token).json?["factoryTag"] == "API2AAD")
+        #expect(
+            try await harness.graph("GET", "\(base)/templates/API2AAD", token: token).json?["factoryTag"] == "API2AAD")
         let templateSchema = try await harness.graph("GET", "\(base)/templates/API2AAD/schema", token: token)
-        #expect(templateSchema.json?["synchronizationRules"]?[0]?["id"]?.stringValue == BuiltInTemplates.ruleId("API2AAD"))
+        #expect(
+            templateSchema.json?["synchronizationRules"]?[0]?["id"]?.stringValue == BuiltInTemplates.ruleId("API2AAD"))
 
         let schemaPath = harness.schemaPath(ids)
         let directories = try await harness.graph("GET", "\(schemaPath)/directories", token: token)
@@ -94,15 +103,23 @@ struct RouteTests {
 
         let functions = try await harness.graph("GET", "\(schemaPath)/functions", token: token)
         let replace = try #require(functions.json?["value"]?.arrayValue?.first { $0["name"] == "Replace" })
-        #expect(replace["parameters"]?.arrayValue?.map { $0["name"] } == [
-            "source", "Find", "RegularExpression", "RegularExpressionGroupName", "Replacement", "ReplacementPropertyName", "Template",
-        ])
+        #expect(
+            replace["parameters"]?.arrayValue?.map { $0["name"] } == [
+                "source", "Find", "RegularExpression", "RegularExpressionGroupName", "Replacement",
+                "ReplacementPropertyName", "Template",
+            ])
         let operators = try await harness.graph("GET", "\(schemaPath)/filterOperators", token: token)
-        #expect(operators.json?["value"]?.arrayValue?.contains { $0["name"] == "EQUALS" && $0["arity"] == "Binary" } == true)
+        #expect(
+            operators.json?["value"]?.arrayValue?.contains { $0["name"] == "EQUALS" && $0["arity"] == "Binary" } == true
+        )
 
         let secrets = try await harness.graph(
             "PUT", "\(base)/secrets", token: token,
-            body: ["value": [["key": "BaseAddress", "value": "https://scim.example"], ["key": "SecretToken", "value": "s3cret"]]])
+            body: [
+                "value": [
+                    ["key": "BaseAddress", "value": "https://scim.example"], ["key": "SecretToken", "value": "s3cret"],
+                ]
+            ])
         #expect(secrets.status == 204)
         let readBack = try await harness.graph("GET", "\(base)/secrets", token: token)
         #expect(readBack.json?["value"]?[1]?["value"] == "*")
@@ -119,11 +136,16 @@ struct RouteTests {
             "POST", path, token: token,
             body: [
                 "expression": "[preferredLanguage]",
-                "testInputObject": ["definition": nil, "properties": [["key": "preferredLanguage", "value": "EN-US"]]],
+                "testInputObject": [
+                    "definition": nil, "properties": [["key": "preferredLanguage", "value": "EN-US"]],
+                ],
             ])
         #expect(attribute.status == 200)
         #expect(attribute.json?["parsingSucceeded"] == true)
-        #expect(attribute.json?["parsedExpression"] == ["expression": "[preferredLanguage]", "name": "preferredLanguage", "parameters": [], "type": "Attribute"])
+        #expect(
+            attribute.json?["parsedExpression"] == [
+                "expression": "[preferredLanguage]", "name": "preferredLanguage", "parameters": [], "type": "Attribute",
+            ])
         #expect(attribute.json?["evaluationResult"] == ["EN-US"])
         let constant = try await harness.graph("POST", path, token: token, body: ["expression": #""a \"b\"""#])
         #expect(constant.json?["parsedExpression"]?["name"] == #"a "b""#)
@@ -160,8 +182,10 @@ struct RouteTests {
         defer { harness.stop() }
         let devToken = try await harness.token(tenant: "dev")
         let testToken = try await harness.token(tenant: "test")
-        let devSchema = try #require(try await harness.graph("GET", harness.schemaPath(try harness.ids(tenant: "dev")), token: devToken).json)
-        let testSchema = try #require(try await harness.graph("GET", harness.schemaPath(try harness.ids(tenant: "test")), token: testToken).json)
+        let devSchema = try #require(
+            try await harness.graph("GET", harness.schemaPath(try harness.ids(tenant: "dev")), token: devToken).json)
+        let testSchema = try #require(
+            try await harness.graph("GET", harness.schemaPath(try harness.ids(tenant: "test")), token: testToken).json)
         #expect(devSchema["id"] != testSchema["id"])
         #expect(devSchema["directories"]?[0]?["id"] != testSchema["directories"]?[0]?["id"])
         #expect(devSchema["synchronizationRules"]?[0]?["id"] == testSchema["synchronizationRules"]?[0]?["id"])

@@ -37,7 +37,9 @@ struct SchemaTests {
         let reply = try await harness.graph("GET", harness.schemaPath(ids), token: token)
         #expect(reply.status == 200)
         let schema = try #require(reply.json)
-        #expect(schema["@odata.context"]?.stringValue?.hasSuffix("/synchronization/jobs('\(ids.job)')/schema/$entity") == true)
+        #expect(
+            schema["@odata.context"]?.stringValue?.hasSuffix("/synchronization/jobs('\(ids.job)')/schema/$entity")
+                == true)
         #expect(schema["id"]?.stringValue == ids.job)
         #expect(schema["version"] == "v1.0")
         let directories = try #require(schema["directories"]?.arrayValue)
@@ -51,14 +53,17 @@ struct SchemaTests {
         let enabled = try #require(mappings.first { $0["targetAttributeName"] == "accountEnabled" })
         #expect(enabled["source"]?["name"] == "active")
         // Extension attributes of the tenant's own extension app are in the Entra directory.
-        let app = try #require(harness.server.state.tenant(matching: "dev")?.extensionAppId).replacingOccurrences(of: "-", with: "")
-        let entraAttributes = directories[1]["objects"]?[0]?["attributes"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        let app = try #require(harness.server.state.tenant(matching: "dev")?.extensionAppId).replacingOccurrences(
+            of: "-", with: "")
+        let entraAttributes =
+            directories[1]["objects"]?[0]?["attributes"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         #expect(entraAttributes.contains("extension_\(app)_badgeId"))
         #expect(entraAttributes.contains("extension_\(app)_costCenter"))
 
         // API2AD: Switch with expression at every level.
         let adIds = try harness.ids(servicePrincipal: "HR inbound (AD)")
-        let ad = try #require(try await harness.graph("GET", harness.schemaPath(adIds, version: "beta"), token: token).json)
+        let ad = try #require(
+            try await harness.graph("GET", harness.schemaPath(adIds, version: "beta"), token: token).json)
         #expect(ad["directories"]?[1]?["name"] == "Active Directory")
         let adMappings = ad["synchronizationRules"]?[0]?["objectMappings"]?[0]?["attributeMappings"]?.arrayValue ?? []
         let disabled = try #require(adMappings.first { $0["targetAttributeName"] == "accountDisabled" })
@@ -92,7 +97,8 @@ struct SchemaTests {
         #expect(after["version"] == "v1.1")
         #expect(after["futureTopLevel"] == ["nested": [.number(JSONNumber(literal: "1.50")), "x"]])
         #expect(JSONWriter.compact(after["futureTopLevel"]!).contains("1.50"))
-        #expect(after["synchronizationRules"]?[0]?["objectMappings"]?[0]?["attributeMappings"]?[1]?["someNewFlag"] == true)
+        #expect(
+            after["synchronizationRules"]?[0]?["objectMappings"]?[0]?["attributeMappings"]?[1]?["someNewFlag"] == true)
         // Everything else equal to what was sent (version aside).
         var expected = schema
         edit(&expected, ["version"]) { $0 = "v1.1" }
@@ -116,7 +122,8 @@ struct SchemaTests {
         }
         #expect(try await harness.graph("PUT", path, token: token, body: changed).status == 204)
         let shortened = try #require(try await harness.graph("GET", path, token: token).json)
-        #expect(shortened["synchronizationRules"]?[0]?["objectMappings"]?[0]?["attributeMappings"]?.arrayValue?.count == 3)
+        #expect(
+            shortened["synchronizationRules"]?[0]?["objectMappings"]?[0]?["attributeMappings"]?.arrayValue?.count == 3)
 
         let delete = try await harness.graph("DELETE", path, token: token)
         #expect(delete.status == 204)
@@ -136,15 +143,18 @@ struct SchemaTests {
         #expect(patch.json?["error"]?["innerError"]?["request-id"] != nil)
     }
 
-    @Test("PUT validation answers 400 naming the problem", arguments: [
-        ("malformed", "{\"synchronizationRules\": [", "not valid JSON"),
-        ("not an object", "[1, 2]", "must be a JSON object"),
-    ])
+    @Test(
+        "PUT validation answers 400 naming the problem",
+        arguments: [
+            ("malformed", "{\"synchronizationRules\": [", "not valid JSON"),
+            ("not an object", "[1, 2]", "must be a JSON object"),
+        ])
     func putRejectsBadDocuments(_ name: String, body: String, message: String) async throws {
         let harness = try Harness()
         defer { harness.stop() }
         let token = try await harness.token()
-        let reply = try await harness.graph("PUT", harness.schemaPath(try harness.ids()), token: token, raw: Data(body.utf8))
+        let reply = try await harness.graph(
+            "PUT", harness.schemaPath(try harness.ids()), token: token, raw: Data(body.utf8))
         #expect(reply.status == 400)
         #expect(reply.json?["error"]?["code"] == "BadRequest")
         #expect(reply.json?["error"]?["message"]?.stringValue?.contains(message) == true, "\(reply.text)")
@@ -184,9 +194,16 @@ struct SchemaTests {
         let adIds = try harness.ids(servicePrincipal: "HR inbound (AD)")
         let adPath = harness.schemaPath(adIds)
         nested = try #require(try await harness.graph("GET", adPath, token: token).json)
-        let index = try #require(nested["synchronizationRules"]?[0]?["objectMappings"]?[0]?["attributeMappings"]?.arrayValue?
-            .firstIndex { $0["targetAttributeName"] == "accountDisabled" })
-        edit(&nested, ["synchronizationRules", 0, "objectMappings", 0, "attributeMappings", index, "source", "parameters", 0, "value", "type"]) { $0 = "Variable" }
+        let index = try #require(
+            nested["synchronizationRules"]?[0]?["objectMappings"]?[0]?["attributeMappings"]?.arrayValue?
+                .firstIndex { $0["targetAttributeName"] == "accountDisabled" })
+        edit(
+            &nested,
+            [
+                "synchronizationRules", 0, "objectMappings", 0, "attributeMappings", index, "source", "parameters", 0,
+                "value", "type",
+            ]
+        ) { $0 = "Variable" }
         let nestedReply = try await harness.graph("PUT", adPath, token: token, body: nested)
         #expect(nestedReply.status == 400)
         #expect(nestedReply.json?["error"]?["message"]?.stringValue?.contains("'Variable'") == true)

@@ -12,8 +12,10 @@ struct ServerTests {
         let harness = try Harness(options: options)
         defer { harness.stop() }
         let port = harness.server.port
-        for garbage in ["garbage\r\n\r\n", "GET /x\r\n\r\n", "GET x HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
-            "PUT / HTTP/1.1\r\nContent-Length: abc\r\n\r\n"] {
+        for garbage in [
+            "garbage\r\n\r\n", "GET /x\r\n\r\n", "GET x HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+            "PUT / HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
+        ] {
             let answer = try RawHTTP.exchange(port: port, Array(garbage.utf8))
             #expect(answer.hasPrefix("HTTP/1.1 400 "), "\(garbage.debugDescription) → \(answer)")
         }
@@ -21,7 +23,8 @@ struct ServerTests {
         #expect(big.hasPrefix("HTTP/1.1 413 "))
         let oversize = try await harness.send("PUT", "/v1.0/servicePrincipals", body: Data(repeating: 65, count: 2000))
         #expect(oversize.status == 413)
-        let chunked = try RawHTTP.exchange(port: port, Array("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".utf8))
+        let chunked = try RawHTTP.exchange(
+            port: port, Array("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".utf8))
         #expect(chunked.hasPrefix("HTTP/1.1 411 "))
         #expect(try await harness.send("GET", "/_emulator/faults").status == 200)
     }
@@ -30,7 +33,8 @@ struct ServerTests {
     func keepAlive() throws {
         let harness = try Harness()
         defer { harness.stop() }
-        let requests = "GET /_emulator/faults HTTP/1.1\r\nHost: x\r\n\r\n"
+        let requests =
+            "GET /_emulator/faults HTTP/1.1\r\nHost: x\r\n\r\n"
             + "GET /_emulator/requests HTTP/1.1\r\nHost: x\r\n\r\n"
             + "GET /_emulator/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
         let answer = try RawHTTP.exchange(port: harness.server.port, Array(requests.utf8))
@@ -60,7 +64,10 @@ struct ServerTests {
             value = .object(object)
         }
         #expect(try await first.graph("PUT", path, token: token, body: schema).status == 204)
-        #expect(try await first.graph("POST", "/v1.0/servicePrincipals/\(ids.sp)/synchronization/jobs/\(ids.job)/start", token: token).status == 204)
+        #expect(
+            try await first.graph(
+                "POST", "/v1.0/servicePrincipals/\(ids.sp)/synchronization/jobs/\(ids.job)/start", token: token
+            ).status == 204)
         first.stop()
 
         let reloaded = try EmulatorState(contentsOf: file)
@@ -71,14 +78,18 @@ struct ServerTests {
         #expect(stored["version"] == "v1.1")
         #expect(stored["keepMe"] == .number(JSONNumber(literal: "2.50")))
         #expect(stored["synchronizationRules"]?[0]?["objectMappings"]?[0]?["attributeMappings"]?.arrayValue?.count == 2)
-        let job = try await second.graph("GET", "/v1.0/servicePrincipals/\(ids.sp)/synchronization/jobs/\(ids.job)", token: secondToken)
+        let job = try await second.graph(
+            "GET", "/v1.0/servicePrincipals/\(ids.sp)/synchronization/jobs/\(ids.job)", token: secondToken)
         #expect(job.json?["status"]?["code"] == "Active")
         #expect(!FileManager.default.fileExists(atPath: file + ".tmp"))
     }
 
     @Test("a minimal seed derives ids and default apps; bad seeds name the problem")
     func seed() throws {
-        let state = try EmulatorState(json: try JSONParser.parse(#"{"tenants": [{"name": "qa", "servicePrincipals": [{"displayName": "Payroll", "templateId": "API2AD"}]}]}"#))
+        let state = try EmulatorState(
+            json: try JSONParser.parse(
+                #"{"tenants": [{"name": "qa", "servicePrincipals": [{"displayName": "Payroll", "templateId": "API2AD"}]}]}"#
+            ))
         let qa = try #require(state.tenant(matching: "qa.contoso.example"))
         #expect(qa.id == DeterministicID.guid("tenant", "qa"))
         #expect(qa.servicePrincipals.count == 1)
@@ -86,7 +97,10 @@ struct ServerTests {
         #expect(qa.clients.map(\.clientId).contains("syncschema-demo"))
         #expect(try EmulatorState(json: state.json) == state)
         #expect(throws: EmulatorStateError.self) {
-            try EmulatorState(json: try JSONParser.parse(#"{"tenants": [{"name": "qa", "servicePrincipals": [{"displayName": "x", "templateId": "Nope"}]}]}"#))
+            try EmulatorState(
+                json: try JSONParser.parse(
+                    #"{"tenants": [{"name": "qa", "servicePrincipals": [{"displayName": "x", "templateId": "Nope"}]}]}"#
+                ))
         }
         #expect(throws: EmulatorStateError("$.tenants[0].name: expected a string")) {
             try EmulatorState(json: try JSONParser.parse(#"{"tenants": [{}]}"#))
@@ -171,7 +185,8 @@ struct ServerTests {
     @Test("command line flags parse, with did-you-mean for typos")
     func commandLine() throws {
         let parsed = try EmulatorCommandLine(arguments: [
-            "--port", "8080", "--fault-429-every=5", "--retry-after", "2", "--fault-5xx-rate", "0.25", "--fault-seed", "9",
+            "--port", "8080", "--fault-429-every=5", "--retry-after", "2", "--fault-5xx-rate", "0.25", "--fault-seed",
+            "9",
             "--latency-ms", "10", "--slow-body-ms", "20", "--fault-drop-rate", "0.1", "--fault-429-rate", "0.5",
         ])
         #expect(parsed.port == 8080)
