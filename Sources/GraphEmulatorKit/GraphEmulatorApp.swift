@@ -371,7 +371,7 @@ final class GraphEmulatorApp: @unchecked Sendable {
             }
             servicePrincipalKey = sp.id
         } else {
-            return graphError(400, "BadRequest", "Resource not found for the segment '\(first)'.", context)
+            return unknownSegment(first, context)
         }
         guard let spKey = servicePrincipalKey else { return notFound(first, context) }
         guard let sp = tenant.servicePrincipals.first(where: { $0.id.lowercased() == spKey.lowercased() }) else {
@@ -385,6 +385,11 @@ final class GraphEmulatorApp: @unchecked Sendable {
             return notFound(spKey, context)
         }
         return servicePrincipalRoute(request, tenant: tenant, sp: sp, rest: rest, context: context)
+    }
+
+    /// An unknown route below a known prefix: 404 with Graph's error body.
+    private func unknownSegment(_ segment: String, _ context: GraphContext) -> HTTPResponse {
+        graphError(404, "BadRequest", "Resource not found for the segment '\(segment)'.", context)
     }
 
     private func methodNotAllowed(_ context: GraphContext) -> HTTPResponse {
@@ -441,7 +446,7 @@ final class GraphEmulatorApp: @unchecked Sendable {
             return json(200, select(object, request), context)
         }
         guard rest[0].lowercased() == "synchronization", rest.count >= 2 else {
-            return graphError(400, "BadRequest", "Resource not found for the segment '\(rest[0])'.", context)
+            return unknownSegment(rest[0], context)
         }
         let area = rest[1].lowercased()
         let tail = Array(rest.dropFirst(2))
@@ -452,7 +457,7 @@ final class GraphEmulatorApp: @unchecked Sendable {
             guard tail.isEmpty else { return graphError(400, "BadRequest", "Invalid request.", context) }
             return secretsRoute(request, tenant: tenant, sp: sp, context: context)
         default:
-            return graphError(400, "BadRequest", "Resource not found for the segment '\(rest[1])'.", context)
+            return unknownSegment(rest[1], context)
         }
     }
 
@@ -582,7 +587,7 @@ final class GraphEmulatorApp: @unchecked Sendable {
         case "schema":
             return schemaRoute(request, tenant: tenant, sp: sp, job: job, sub: Array(sub.dropFirst()), context: context)
         default:
-            return graphError(400, "BadRequest", "Resource not found for the segment '\(sub[0])'.", context)
+            return unknownSegment(sub[0], context)
         }
     }
 
@@ -728,7 +733,7 @@ final class GraphEmulatorApp: @unchecked Sendable {
                 return json(200, .object(object), context)
             }
             guard sub.count == 3, sub[2].lowercased() == "discover" else {
-                return graphError(400, "BadRequest", "Resource not found for the segment '\(sub[2])'.", context)
+                return unknownSegment(sub[2], context)
             }
             guard method == "POST" else { return methodNotAllowed(context) }
             var object = directory.objectValueOrEmpty
@@ -753,7 +758,7 @@ final class GraphEmulatorApp: @unchecked Sendable {
             guard method == "POST" else { return methodNotAllowed(context) }
             return parseExpression(request, context: context)
         default:
-            return graphError(400, "BadRequest", "Resource not found for the segment '\(sub[0])'.", context)
+            return unknownSegment(sub[0], context)
         }
     }
 
@@ -831,7 +836,7 @@ final class GraphEmulatorApp: @unchecked Sendable {
             return json(200, .object(object), context)
         }
         guard tail[1].lowercased() == "schema" else {
-            return graphError(400, "BadRequest", "Resource not found for the segment '\(tail[1])'.", context)
+            return unknownSegment(tail[1], context)
         }
         let schemaPath = "\(path)('\(template.id)')/schema"
         let schema = template.makeSchema(tenant.context(for: sp), template.id).objectValueOrEmpty

@@ -277,6 +277,7 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     private func sendAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+        if bytes.isEmpty { return true }
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes {

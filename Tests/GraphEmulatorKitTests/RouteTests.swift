@@ -202,6 +202,31 @@ struct RouteTests {
         let unknown = try await harness.graph("GET", "/v2.0/things", token: token)
         #expect(unknown.status == 404)
         #expect(unknown.json?["error"]?["innerError"]?["request-id"] != nil)
+        let ids = try harness.ids()
+        for path in [
+            "/v1.0/users", "/v1.0/servicePrincipals/\(ids.sp)/owners",
+            "/v1.0/servicePrincipals/\(ids.sp)/synchronization/bogus",
+            "/beta/servicePrincipals/\(ids.sp)/synchronization/jobs/\(ids.job)/schema/bogus",
+        ] {
+            let reply = try await harness.graph("GET", path, token: token)
+            #expect(reply.status == 404, "\(path)")
+            #expect(
+                reply.json?["error"]?["message"]?.stringValue?.hasPrefix("Resource not found for the segment") == true)
+        }
+        let created = try await harness.graph(
+            "POST", "/v1.0/servicePrincipals/\(ids.sp)/synchronization/jobs", token: token,
+            body: ["templateId": "API2AAD"])
+        #expect(created.status == 201)
+        let newJob = try #require(created.json?["id"]?.stringValue)
+        #expect(newJob.hasPrefix("API2AAD.") && newJob != ids.job)
+        let jobs = try await harness.graph(
+            "GET", "/v1.0/servicePrincipals/\(ids.sp)/synchronization/jobs", token: token)
+        #expect(jobs.json?["value"]?.arrayValue?.count == 2)
+        #expect(
+            try await harness.graph(
+                "POST", "/v1.0/servicePrincipals/\(ids.sp)/synchronization/jobs", token: token,
+                body: ["templateId": "API2AD"]
+            ).status == 400)
         let control = try await harness.send("GET", "/_emulator/nothing")
         #expect(control.status == 404)
     }
