@@ -14,6 +14,15 @@ if commandLine.showHelp {
     FileHandle.standardOutput.write(Data((EmulatorCommandLine.help + "\n").utf8))
     exit(0)
 }
+
+// Block SIGINT/SIGTERM in every thread (the server's threads inherit the mask) and take them
+// with sigwait below: a signal sent at any moment after this line is kept pending, never lost.
+var stopSignals = sigset_t()
+sigemptyset(&stopSignals)
+sigaddset(&stopSignals, SIGINT)
+sigaddset(&stopSignals, SIGTERM)
+pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
 let server: EmulatorServer
 do {
     server = try EmulatorServer(state: commandLine.loadState(), port: commandLine.port, options: commandLine.options)
@@ -25,15 +34,8 @@ do {
 // Unbuffered write, so a parent process reading the pipe sees the line at once.
 FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(server.port)\n".utf8))
 
-var signalSources: [DispatchSourceSignal] = []
-for signalNumber in [SIGINT, SIGTERM] {
-    signal(signalNumber, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
-    source.setEventHandler {
-        server.stop()
-        exit(0)
-    }
-    source.resume()
-    signalSources.append(source)
-}
-dispatchMain()
+var received: Int32 = 0
+var waitSet = stopSignals
+sigwait(&waitSet, &received)
+server.stop()
+exit(0)

@@ -81,7 +81,6 @@ struct ServerTests {
         let job = try await second.graph(
             "GET", "/v1.0/servicePrincipals/\(ids.sp)/synchronization/jobs/\(ids.job)", token: secondToken)
         #expect(job.json?["status"]?["code"] == "Active")
-        #expect(!FileManager.default.fileExists(atPath: file + ".tmp"))
     }
 
     @Test("a minimal seed derives ids and default apps; bad seeds name the problem")
@@ -180,6 +179,23 @@ struct ServerTests {
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
+
+        // SIGINT right after the announcement still shuts down cleanly (no window where it is lost).
+        let second = Process()
+        second.executableURL = URL(fileURLWithPath: executable)
+        let secondOutput = Pipe()
+        second.standardOutput = secondOutput
+        try second.run()
+        var announced = Data()
+        while !announced.contains(UInt8(ascii: "\n")) {
+            let chunk = secondOutput.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            announced.append(chunk)
+        }
+        second.interrupt()
+        second.waitUntilExit()
+        #expect(second.terminationReason == .exit)
+        #expect(second.terminationStatus == 0)
     }
 
     @Test("command line flags parse, with did-you-mean for typos")
