@@ -11,7 +11,7 @@ public struct EmulatorOptions: Sendable {
     public var maximumBodyBytes = 32 * 1024 * 1024
     /// Most request-log entries kept (oldest dropped first).
     public var requestLogLimit = 10_000
-    /// Compiles `parseExpression` input; `nil` uses `FallbackExpressionCompiler`.
+    /// Compiles `parseExpression` input; `nil` uses `StandardExpressionCompiler`.
     public var expressionCompiler: ExpressionCompiler?
 
     /// Default options: no faults, no state file.

@@ -769,7 +769,7 @@ final class GraphEmulatorApp: @unchecked Sendable {
         guard let expression = body["expression"]?.stringValue else {
             return graphError(400, "BadRequest", "The request body must contain 'expression' (a string).", context)
         }
-        let compile = compiler ?? FallbackExpressionCompiler.compile
+        let compile = compiler ?? StandardExpressionCompiler.compile
         let odata = context.context("microsoft.graph.parseExpressionResponse")
         switch compile(expression) {
         case .success(let tree):

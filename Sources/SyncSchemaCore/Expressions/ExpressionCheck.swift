@@ -125,12 +125,13 @@ public func checkExpression(
     }
 
     if let knownAttributes {
-        var lowercased: [String: String] = [:]
-        for attribute in knownAttributes { lowercased[attribute.lowercased()] = attribute }
         var reported = Set<String>()
         for attribute in expression.attributeNames where !knownAttributes.contains(attribute) {
             guard reported.insert(attribute).inserted else { continue }
-            if let match = lowercased[attribute.lowercased()] {
+            // Only a missing attribute pays for the case-insensitive search (validation of large
+            // schemas calls this once per mapping).
+            let lowered = attribute.lowercased()
+            if let match = knownAttributes.first(where: { $0.lowercased() == lowered }) {
                 problems.append(
                     ExpressionProblem(
                         .warning, ExpressionProblemCode.attributeCase,

@@ -30,6 +30,8 @@ public struct SchemaValidator: Sendable {
 
         /// Attribute definitions by directory name → object name → attribute name.
         var catalog: [String: [String: [String: JSONValue]]] = [:]
+        /// Attribute names by directory name → object name, computed once (checked per mapping).
+        var attributeNames: [String: [String: Set<String>]] = [:]
 
         init(functions: FunctionTable) { self.functions = functions }
 
@@ -67,6 +69,7 @@ public struct SchemaValidator: Sendable {
                     byObject[objectName] = byName
                 }
                 catalog[name] = byObject
+                attributeNames[name] = byObject.mapValues { Set($0.keys) }
             }
 
             let rules = file["synchronizationRules"]?.arrayValue ?? []
@@ -96,17 +99,21 @@ public struct SchemaValidator: Sendable {
                 let sourceObject = object(
                     mapping["sourceObjectName"], in: sourceDirectory, directoryName: rule["sourceDirectoryName"]?.stringValue,
                     at: here.appending("sourceObjectName"))
+                let sourceNames = sourceObject.flatMap { _ in
+                    attributeNames[rule["sourceDirectoryName"]?.stringValue ?? ""]?[mapping["sourceObjectName"]?.stringValue ?? ""]
+                }
                 let targetObject = object(
                     mapping["targetObjectName"], in: targetDirectory, directoryName: targetDirectoryName,
                     at: here.appending("targetObjectName"))
                 checkObjectMapping(
-                    mapping, source: sourceObject, target: targetObject, targetDirectoryName: targetDirectoryName, at: here)
+                    mapping, source: sourceObject, sourceNames: sourceNames, target: targetObject,
+                    targetDirectoryName: targetDirectoryName, at: here)
             }
         }
 
         mutating func checkObjectMapping(
-            _ mapping: JSONValue, source: [String: JSONValue]?, target: [String: JSONValue]?, targetDirectoryName: String,
-            at path: JSONPath
+            _ mapping: JSONValue, source: [String: JSONValue]?, sourceNames: Set<String>?, target: [String: JSONValue]?,
+            targetDirectoryName: String, at path: JSONPath
         ) {
             let attributeMappings = mapping["attributeMappings"]?.arrayValue ?? []
             let listPath = path.appending("attributeMappings")
@@ -144,7 +151,7 @@ public struct SchemaValidator: Sendable {
                 if case .string(let text)? = attributeMapping["source"] {
                     checkSource(
                         text, flowType: attributeMapping["flowType"]?.stringValue ?? "Always",
-                        matching: (attributeMapping["matchingPriority"]?.intValue ?? 0) > 0, source: source,
+                        matching: (attributeMapping["matchingPriority"]?.intValue ?? 0) > 0, sourceNames: sourceNames,
                         targetDirectoryName: targetDirectoryName, at: here.appending("source"))
                 }
             }
@@ -160,7 +167,7 @@ public struct SchemaValidator: Sendable {
         }
 
         mutating func checkSource(
-            _ text: String, flowType: String, matching: Bool, source: [String: JSONValue]?, targetDirectoryName: String,
+            _ text: String, flowType: String, matching: Bool, sourceNames: Set<String>?, targetDirectoryName: String,
             at path: JSONPath
         ) {
             let expression: Expression
@@ -170,8 +177,7 @@ public struct SchemaValidator: Sendable {
                 add(.error, "expression-syntax", "\(error.message) (column \(error.column)):\n\(error.caretDiagnostic(source: text))", path)
                 return
             }
-            let known = source.map { Set($0.keys) }
-            for problem in checkExpression(expression, functions: functions, knownAttributes: known) {
+            for problem in checkExpression(expression, functions: functions, knownAttributes: sourceNames) {
                 if problem.code == ExpressionProblemCode.nondeterministic {
                     if flowType == "Always" {
                         add(
@@ -179,6 +185,13 @@ public struct SchemaValidator: Sendable {
                             "\(problem.message); this mapping flows Always, so the value changes on every cycle — set \"flowType\": \"ObjectAddOnly\"",
                             path)
                     }
+                    continue
+                }
+                if problem.code == ExpressionProblemCode.unknownFunction, !problem.message.contains("did you mean") {
+                    add(
+                        problem.severity, problem.code,
+                        "\(problem.message); if this app's service defines it (Cloud Sync has Trim, DNComponent, …), pass its GET …/schema/functions response with --functions",
+                        path)
                     continue
                 }
                 add(problem.severity, problem.code, problem.message, path)
