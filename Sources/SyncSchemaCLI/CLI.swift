@@ -1,5 +1,6 @@
 import Foundation
 import SyncSchemaCore
+import SyncSchemaGraph
 
 /// Process exit codes (DESIGN §6).
 public enum ExitCode {
@@ -22,7 +23,9 @@ public let syncschemaVersion = "0.1.0"
 public enum CLI {
     /// Every command, in the order `--help` lists them.
     static let commands: [CommandSpec] = [
-        NormalizeCommand.spec, RenderCommand.spec, FmtCommand.spec, ValidateCommand.spec, ExprCommand.spec,
+        PullCommand.spec, PlanCommand.spec, ApplyCommand.spec, DriftCommand.spec, SnapshotCommand.spec, RestoreCommand.spec,
+        PromoteCommand.spec, WhoamiCommand.spec, ValidateCommand.spec, FmtCommand.spec, NormalizeCommand.spec,
+        RenderCommand.spec, ExprCommand.spec,
     ]
 
     /// Runs the program and returns the process exit code.
@@ -84,6 +87,12 @@ public enum CLI {
             return ExitCode.failure
         case let error as FileSystemError:
             context.err("error: \(error)\n")
+            return ExitCode.failure
+        case let error as GraphError:
+            context.err("error: \(error)\n")
+            return ExitCode.failure
+        case let error as EnvironmentFileError:
+            context.err(error.description.split(separator: "\n").map { "error: \($0)" }.joined(separator: "\n") + "\n")
             return ExitCode.failure
         default:
             context.err("error: internal error: \(error); please report this at https://github.com/syncschema/syncschema/issues\n")
@@ -163,11 +172,21 @@ public struct CLIEnvironment: Sendable {
     public var isTerminal: Bool
     /// Text read from standard input (for `-` arguments), read lazily.
     public var readStandardInput: @Sendable () -> [UInt8]
+    /// Whether standard input is a terminal (interactive confirmation is possible only then).
+    public var isInputTerminal: Bool
+    /// Reads one line of an interactive answer (`nil` at end of input).
+    public var readLine: @Sendable () -> String?
+    /// How HTTP requests are sent (URLSession in production, a fake or the emulator in tests).
+    public var transport: any HTTPTransport
+    /// Side effects of the Graph layer: environment, clock, sleeping, processes.
+    public var effects: SideEffects
 
     public init(
         output: OutputSink, errorOutput: OutputSink, variables: [String: String] = [:],
         fileSystem: any FileSystem = InMemoryFileSystem(), isTerminal: Bool = false,
-        readStandardInput: @escaping @Sendable () -> [UInt8] = { [] }
+        readStandardInput: @escaping @Sendable () -> [UInt8] = { [] }, isInputTerminal: Bool = false,
+        readLine: @escaping @Sendable () -> String? = { nil }, transport: (any HTTPTransport)? = nil,
+        effects: SideEffects? = nil
     ) {
         self.output = output
         self.errorOutput = errorOutput
@@ -175,6 +194,12 @@ public struct CLIEnvironment: Sendable {
         self.fileSystem = fileSystem
         self.isTerminal = isTerminal
         self.readStandardInput = readStandardInput
+        self.isInputTerminal = isInputTerminal
+        self.readLine = readLine
+        self.transport = transport ?? URLSessionTransport()
+        var effects = effects ?? .live
+        effects.environment = variables
+        self.effects = effects
     }
 
     /// The real process: stdout, stderr, `ProcessInfo` environment, the current directory.
@@ -185,7 +210,10 @@ public struct CLIEnvironment: Sendable {
             variables: ProcessInfo.processInfo.environment,
             fileSystem: LocalFileSystem(base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
             isTerminal: isatty(STDOUT_FILENO) == 1,
-            readStandardInput: { Array(FileHandle.standardInput.readDataToEndOfFile()) })
+            readStandardInput: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
+            isInputTerminal: isatty(STDIN_FILENO) == 1,
+            readLine: { Swift.readLine(strippingNewline: true) },
+            transport: URLSessionTransport(), effects: .live)
     }
 }
 

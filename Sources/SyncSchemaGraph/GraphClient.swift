@@ -132,6 +132,21 @@ public final class GraphClient: Sendable {
             apiVersion: apiVersion, retryPolicy: retryPolicy, redactor: redactor)
     }
 
+    /// The access token this client sends (cached: one per tenant per run). For commands that
+    /// show who the credentials are; never print its value.
+    public func accessToken() async throws(GraphError) -> AccessToken {
+        do {
+            return try await tokens.token(for: tenant)
+        } catch let error as GraphError {
+            throw error
+        } catch let error as AuthError {
+            throw .authentication(error)
+        } catch {
+            throw .transport(
+                operation: "sign in", method: .post, path: "token", error: .other(redactor.redact("\(error)")), attempts: 1)
+        }
+    }
+
     /// GETs a JSON resource.
     public func get(_ path: GraphPath, query: [GraphQueryItem] = [], purpose: String) async throws(GraphError)
         -> JSONValue

@@ -14,6 +14,17 @@ public struct Plan: Sendable {
     /// The document a PUT would send.
     public var document: JSONValue
 
+    public init(
+        environment: String, app: String, changes: [Change], liveVersion: String?, liveHash: String, document: JSONValue
+    ) {
+        self.environment = environment
+        self.app = app
+        self.changes = changes
+        self.liveVersion = liveVersion
+        self.liveHash = liveHash
+        self.document = document
+    }
+
     /// Counts for the summary line.
     public var summary: (add: Int, change: Int, remove: Int) {
         (
