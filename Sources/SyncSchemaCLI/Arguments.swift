@@ -168,6 +168,17 @@ enum HelpRenderer {
     static func render(_ command: CommandSpec) -> String {
         var text = "OVERVIEW: \(command.abstract)\n"
         if !command.discussion.isEmpty { text += "\n" + command.discussion + "\n" }
+        if !command.subcommands.isEmpty {
+            text += "\nUSAGE: syncschema \(command.name) <subcommand> [options]\n"
+            text += "\nSUBCOMMANDS:\n"
+            text += table(command.subcommands.map { (String($0.name.split(separator: " ").last ?? ""), $0.abstract) })
+            text += "\n  See `syncschema help \(command.name) <subcommand>` for each one's options.\n"
+            if !command.examples.isEmpty {
+                text += "\nEXAMPLES:\n"
+                for example in command.examples { text += "  \(example)\n" }
+            }
+            return text
+        }
         text += "\nUSAGE: syncschema \(command.name)\(usageSuffix(command))\n"
         if !command.positionals.isEmpty {
             text += "\nARGUMENTS:\n"

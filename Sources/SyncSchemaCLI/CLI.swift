@@ -24,7 +24,7 @@ public enum CLI {
     /// Every command, in the order `--help` lists them.
     static let commands: [CommandSpec] = [
         PullCommand.spec, PlanCommand.spec, ApplyCommand.spec, DriftCommand.spec, SnapshotCommand.spec, RestoreCommand.spec,
-        PromoteCommand.spec, WhoamiCommand.spec, ValidateCommand.spec, FmtCommand.spec, NormalizeCommand.spec,
+        PromoteCommand.spec, WhoamiCommand.spec, AttributeCommand.spec, MappingCommand.spec, ValidateCommand.spec, FmtCommand.spec, NormalizeCommand.spec,
         RenderCommand.spec, ExprCommand.spec,
     ]
 
@@ -44,8 +44,13 @@ public enum CLI {
             return ExitCode.success
         case "help":
             if let name = arguments.dropFirst().first {
-                guard let command = commands.first(where: { $0.name == name }) else {
+                guard var command = commands.first(where: { $0.name == name }) else {
                     return report(unknownCommand(name), context: context)
+                }
+                if let sub = arguments.dropFirst(2).first,
+                    let subcommand = command.subcommands.first(where: { $0.name.hasSuffix(" " + sub) })
+                {
+                    command = subcommand
                 }
                 context.out(HelpRenderer.render(command))
             } else {
@@ -55,11 +60,26 @@ public enum CLI {
         default:
             break
         }
-        guard let command = commands.first(where: { $0.name == first }) else {
+        guard var command = commands.first(where: { $0.name == first }) else {
             return report(unknownCommand(first), context: context)
         }
+        var rest = Array(arguments.dropFirst())
+        if !command.subcommands.isEmpty {
+            guard let name = rest.first, !name.hasPrefix("-") else {
+                context.out(HelpRenderer.render(command))
+                return rest.isEmpty ? ExitCode.usage : (rest.first == "--help" || rest.first == "-h" ? ExitCode.success : ExitCode.usage)
+            }
+            guard let subcommand = command.subcommands.first(where: { $0.name.split(separator: " ").last.map(String.init) == name }) else {
+                var message = "unknown subcommand '\(name)' of `syncschema \(command.name)`"
+                let names = command.subcommands.compactMap { $0.name.split(separator: " ").last.map(String.init) }
+                if let suggestion = Suggestions.closest(to: name, in: names) { message += "; did you mean '\(suggestion)'?" }
+                return report(UsageError(message: message, command: command.name), context: context)
+            }
+            command = subcommand
+            rest.removeFirst()
+        }
         do {
-            let parsed = try ArgumentParser.parse(Array(arguments.dropFirst()), command: command)
+            let parsed = try ArgumentParser.parse(rest, command: command)
             if parsed.flag("--help") {
                 context.out(HelpRenderer.render(command))
                 return ExitCode.success
@@ -143,6 +163,8 @@ struct CommandSpec: Sendable {
     let positionals: [PositionalSpec]
     let examples: [String]
     let run: @Sendable (ParsedArguments, CommandContext) async throws -> Int32
+    /// Subcommands (`attribute add`); when present, `run` is not used and the name is a group.
+    var subcommands: [CommandSpec] = []
 }
 
 /// An expected failure of a command, printed as `error: …` lines.

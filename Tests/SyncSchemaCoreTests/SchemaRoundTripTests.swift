@@ -160,21 +160,3 @@ let sampleRaw: JSONValue = try! JSONParser.parse(
         #expect(JSONWriter().string(normalizer.format(file)) == JSONWriter().string(file))
     }
 }
-
-extension JSONValue {
-    /// A copy with the value at `path` replaced (test helper).
-    func replacing(at path: JSONPath, with value: JSONValue) -> JSONValue {
-        guard let first = path.components.first else { return value }
-        let rest = JSONPath(components: Array(path.components.dropFirst()))
-        switch (self, first) {
-        case (.object(var object), .key(let key)):
-            object[key] = (object[key] ?? .null).replacing(at: rest, with: value)
-            return .object(object)
-        case (.array(var elements), .index(let index)):
-            elements[index] = elements[index].replacing(at: rest, with: value)
-            return .array(elements)
-        default:
-            return self
-        }
-    }
-}
