@@ -25,9 +25,10 @@ enum AttributeCommand {
         name: "attribute add",
         abstract: "Add an attribute definition (one, or one per column of a CSV header).",
         discussion: """
-            A bare name becomes urn:ietf:params:scim:schemas:extension:<namespace>:1.0:User:<name>, the form
-            the inbound provisioning API expects; the namespace comes from --namespace or from the
-            extension attributes already in the object. Quotes and whitespace are removed from names
+            In an object that uses SCIM URNs (the API directory of API-driven apps) a bare name becomes
+            urn:ietf:params:scim:schemas:extension:<namespace>:1.0:User:<name>, the form the inbound
+            provisioning API expects; the namespace comes from --namespace or from the extension
+            attributes already in the object. In other objects (Entra, AD) names are used as given. Quotes and whitespace are removed from names
             (with a warning). Adding an attribute that is already there changes nothing. The file is
             validated before it is written, and written canonically.
             """,
@@ -77,7 +78,10 @@ enum AttributeCommand {
                 }
                 if sanitized { context.err("warning: \"\(raw)\" contains quotes or whitespace; using \"\(clean)\"\n") }
                 var name = clean
-                if !name.hasPrefix("urn:") && !existing.contains(name) {
+                // Bare names are qualified only in objects that use SCIM URNs (the API directory);
+                // Entra and AD attribute names are plain.
+                let usesURNs = existing.contains { $0.hasPrefix("urn:") }
+                if !name.hasPrefix("urn:") && !existing.contains(name) && (usesURNs || namespace != nil) {
                     guard let namespace else {
                         throw CLIError(
                             "\"\(name)\" is a bare name and the object has no extension attributes to take a namespace from; pass --namespace NAME (e.g. contoso) or a full urn:…:1.0:User:\(name) name")
