@@ -23,7 +23,7 @@ public let syncschemaVersion = "0.1.0"
 public enum CLI {
     /// Every command, in the order `--help` lists them.
     static let commands: [CommandSpec] = [
-        PullCommand.spec, PlanCommand.spec, ApplyCommand.spec, DriftCommand.spec, SnapshotCommand.spec, RestoreCommand.spec,
+        InitCommand.spec, PullCommand.spec, PlanCommand.spec, ApplyCommand.spec, DriftCommand.spec, SnapshotCommand.spec, RestoreCommand.spec,
         PromoteCommand.spec, WhoamiCommand.spec, AttributeCommand.spec, MappingCommand.spec, ValidateCommand.spec, FmtCommand.spec, NormalizeCommand.spec,
         RenderCommand.spec, ExprCommand.spec,
     ]
