@@ -5,7 +5,7 @@ CONFIG       ?= debug
 SWIFT_FLAGS  ?=
 BIN          := .build/$(CONFIG)
 
-.PHONY: all build release test golden lint format demo bench install uninstall clean
+.PHONY: all build release test golden lint format demo bench install uninstall clean json-schemas completions
 
 all: build
 
@@ -24,6 +24,12 @@ test:
 golden:
 	SYNCSCHEMA_RECORD=1 $(SWIFT) test $(SWIFT_FLAGS)
 	git status --short Tests/Fixtures
+
+# Regenerate docs/schemas/*.json from the Swift model (a test fails when they are stale).
+json-schemas: build
+	mkdir -p docs/schemas
+	$(BIN)/syncschema json-schema schema-file > docs/schemas/schema-file.schema.json
+	$(BIN)/syncschema json-schema environment-file > docs/schemas/environment-file.schema.json
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

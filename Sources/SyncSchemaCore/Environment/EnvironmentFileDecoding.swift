@@ -48,6 +48,9 @@ extension EnvironmentFile {
         throw EnvironmentFileError(file: file, problems: decoder.problems)
     }
 
+    /// The keys each auth method takes besides `method` (also the source of the JSON Schema).
+    public static var authMethodKeys: [String: [String]] { EnvironmentDecoder.methodKeys }
+
     /// The keys allowed at the top level of an environment file.
     public static let topLevelKeys = [
         "syncschema", "$schema", "tenant", "cloud", "auth", "apps", "variables", "protected",
