@@ -46,11 +46,16 @@ bench:
 	.build/release/syncschema-bench
 
 install: release
-	install -d $(PREFIX)/bin
+	install -d $(PREFIX)/bin $(PREFIX)/share/bash-completion/completions $(PREFIX)/share/zsh/site-functions \
+		$(PREFIX)/share/fish/vendor_completions.d
 	install .build/release/syncschema .build/release/graph-emulator $(PREFIX)/bin/
+	.build/release/syncschema completions bash > $(PREFIX)/share/bash-completion/completions/syncschema
+	.build/release/syncschema completions zsh > $(PREFIX)/share/zsh/site-functions/_syncschema
+	.build/release/syncschema completions fish > $(PREFIX)/share/fish/vendor_completions.d/syncschema.fish
 
 uninstall:
-	rm -f $(PREFIX)/bin/syncschema $(PREFIX)/bin/graph-emulator
+	rm -f $(PREFIX)/bin/syncschema $(PREFIX)/bin/graph-emulator $(PREFIX)/share/bash-completion/completions/syncschema \
+		$(PREFIX)/share/zsh/site-functions/_syncschema $(PREFIX)/share/fish/vendor_completions.d/syncschema.fish
 
 clean:
 	rm -rf .build
