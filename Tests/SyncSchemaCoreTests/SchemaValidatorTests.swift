@@ -171,6 +171,16 @@ import Testing
             saying: "attribute [userNme] is not defined by the source object", "did you mean [userName]?")
     }
 
+    @Test func hugeNamesAreNotQuotedBackInFull() throws {
+        let name = String(repeating: "q", count: 5_000)
+        let diagnostic = try single(Self.schema(#"{ "targetAttributeName": "\#(name)", "source": "[userName]" }"#))
+        #expect(diagnostic.code == "unknown-target-attribute")
+        #expect(diagnostic.message.count <= Diagnostic.maximumLineLength)
+        #expect(diagnostic.message.hasPrefix(#"target attribute "qqq"#))
+        #expect(diagnostic.message.contains("characters omitted"))
+        #expect(diagnostic.message.hasSuffix("add it to the target directory's attribute list first"))
+    }
+
     // MARK: - Expressions
 
     @Test func unknownFunctionWithSuggestion() throws {
