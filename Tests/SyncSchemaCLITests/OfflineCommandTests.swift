@@ -47,7 +47,8 @@ func problemLines(_ err: String) -> [Substring] {
 /// Messages are for people: no Swift type names, decoding errors or crash reports.
 func expectClean(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
     for marker in ["Swift.", "DecodingError", "Fatal error", "internal error", "Stack dump", "SyncSchemaCore."] {
-        #expect(!text.contains(marker), "output contains \(marker): \(text.prefix(500))", sourceLocation: sourceLocation)
+        #expect(
+            !text.contains(marker), "output contains \(marker): \(text.prefix(500))", sourceLocation: sourceLocation)
     }
 }
 
@@ -87,16 +88,19 @@ let schemaWithWarning = """
     }
 
     @Test func renderSubstitutesVariables() async throws {
-        let result = await syncschema("render", "app.json", "--var", "appId=0b3e", files: ["app.json": schemaWithWarning])
+        let result = await syncschema(
+            "render", "app.json", "--var", "appId=0b3e", files: ["app.json": schemaWithWarning])
         #expect(result.code == 0, "\(result.err)")
         let raw = try JSONParser.parse(result.out)
-        let names = raw[path: [.key("directories"), .index(1), .key("objects"), .index(0), .key("attributes")]]?.arrayValue?
+        let names = raw[path: [.key("directories"), .index(1), .key("objects"), .index(0), .key("attributes")]]?
+            .arrayValue?
             .map { $0["name"] }
         #expect(names == ["employeeId", "displayName", "extension_0b3e_badge"])
         // Rendered offline: defaults expanded, expressions compiled.
         let mapping = raw[
             path: [
-                .key("synchronizationRules"), .index(0), .key("objectMappings"), .index(0), .key("attributeMappings"), .index(0),
+                .key("synchronizationRules"), .index(0), .key("objectMappings"), .index(0), .key("attributeMappings"),
+                .index(0),
             ]]
         #expect(mapping?["flowType"] == "Always")
         #expect(mapping?["source"]?["type"] == "Attribute" && mapping?["source"]?["name"] == "externalId")
@@ -104,14 +108,17 @@ let schemaWithWarning = """
         let missing = await syncschema("render", "app.json", files: ["app.json": schemaWithWarning])
         #expect(missing.code == 1)
         #expect(missing.out == "")
-        #expect(missing.err.contains("app.json: at `directories[1].objects[0].attributes[2].name`: error: unknown variable ${appId}"))
+        #expect(
+            missing.err.contains(
+                "app.json: at `directories[1].objects[0].attributes[2].name`: error: unknown variable ${appId}"))
         expectClean(missing.err)
     }
 
     @Test func renderOntoLiveGivesLiveBack() async throws {
         let raw = try Fixtures.text("normalize/api2aad-default/raw.json")
         let schema = try Fixtures.text("normalize/api2aad-default/schema.json")
-        let result = await syncschema("render", "schema.json", "--live", "live.json", files: ["schema.json": schema, "live.json": raw])
+        let result = await syncschema(
+            "render", "schema.json", "--live", "live.json", files: ["schema.json": schema, "live.json": raw])
         #expect(result.code == 0, "\(result.err)")
         #expect(try JSONParser.parse(result.out) == JSONParser.parse(raw))
         // And the file comes back from what was rendered.
@@ -149,7 +156,8 @@ let schemaWithWarning = """
     // MARK: - validate
 
     @Test func validateJSONReport() async throws {
-        let result = await syncschema("validate", "--format", "json", "app.json", files: ["app.json": schemaWithWarning])
+        let result = await syncschema(
+            "validate", "--format", "json", "app.json", files: ["app.json": schemaWithWarning])
         #expect(result.code == 0, "\(result.err)")
         let report = try JSONParser.parse(result.out)
         #expect(report["formatVersion"] == 1)
@@ -163,18 +171,23 @@ let schemaWithWarning = """
                     "message": report[path: [.key("diagnostics"), .index(0), .key("message")]] ?? .null,
                 ]
             ])
-        #expect(report[path: [.key("diagnostics"), .index(0), .key("message")]]?.stringValue?.contains("empty string") == true)
+        #expect(
+            report[path: [.key("diagnostics"), .index(0), .key("message")]]?.stringValue?.contains("empty string")
+                == true)
     }
 
     @Test func validateStrictTurnsAWarningIntoFailure() async throws {
         let lenient = await syncschema("validate", "app.json", files: ["app.json": schemaWithWarning])
         #expect(lenient.code == 0)
         #expect(lenient.out == "1 file(s) checked: 0 error(s), 1 warning(s)\n")
-        #expect(lenient.err.hasPrefix("app.json: at `synchronizationRules[0].objectMappings[0].attributeMappings[1].defaultValue`: warning:"))
+        #expect(
+            lenient.err.hasPrefix(
+                "app.json: at `synchronizationRules[0].objectMappings[0].attributeMappings[1].defaultValue`: warning:"))
         let strict = await syncschema("validate", "--strict", "app.json", files: ["app.json": schemaWithWarning])
         #expect(strict.code == 1)
         #expect(strict.err.hasSuffix("1 file(s) checked: 0 error(s), 1 warning(s) (strict)\n"))
-        let json = await syncschema("validate", "--strict", "--format=json", "app.json", files: ["app.json": schemaWithWarning])
+        let json = await syncschema(
+            "validate", "--strict", "--format=json", "app.json", files: ["app.json": schemaWithWarning])
         #expect(json.code == 1)
         #expect(try JSONParser.parse(json.out)["valid"] == false)
     }
@@ -205,7 +218,10 @@ let schemaWithWarning = """
         let lines = result.err.split(separator: "\n")
         #expect(lines.first?.hasPrefix("error: expression:") == true, "\(result.err)")
         #expect(lines.first?.contains("column") == true)
-        #expect(lines.contains { $0.hasPrefix("error: ") && $0.dropFirst(7).trimmingCharacters(in: .whitespaces).hasPrefix("^") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("error: ") && $0.dropFirst(7).trimmingCharacters(in: .whitespaces).hasPrefix("^")
+            })
         expectClean(result.err)
     }
 
@@ -257,7 +273,9 @@ let schemaWithWarning = """
         for arguments in [["help", "validate"], ["validate", "--help"], ["validate", "-h"]] {
             let out = await syncschema(arguments, fileSystem: InMemoryFileSystem())
             #expect(out.code == 0)
-            for section in ["OVERVIEW:", "USAGE: syncschema validate", "OPTIONS:", "--strict", "--format <FORMAT>", "(text|json)"] {
+            for section in [
+                "OVERVIEW:", "USAGE: syncschema validate", "OPTIONS:", "--strict", "--format <FORMAT>", "(text|json)",
+            ] {
                 #expect(out.out.contains(section), "\(arguments) lacks \(section)")
             }
         }
@@ -279,7 +297,10 @@ let schemaWithWarning = """
         for command in ["normalize", "validate", "render", "fmt"] {
             let result = await syncschema(command, "bad.json", files: ["bad.json": text])
             #expect(result.code == 1, "\(command)")
-            #expect(result.err.hasPrefix("error: bad.json: invalid JSON at line 4, column ") || result.err.hasPrefix("bad.json: error: invalid JSON at line 4, column "), "\(command): \(result.err)")
+            #expect(
+                result.err.hasPrefix("error: bad.json: invalid JSON at line 4, column ")
+                    || result.err.hasPrefix("bad.json: error: invalid JSON at line 4, column "),
+                "\(command): \(result.err)")
             #expect(problemLines(result.err).count == 1, "\(command): \(result.err)")
             expectClean(result.err)
         }
@@ -288,14 +309,17 @@ let schemaWithWarning = """
     @Test func topLevelArray() async {
         let normalize = await syncschema("normalize", "a.json", files: ["a.json": "[1, 2]"])
         #expect(normalize.code == 1)
-        #expect(normalize.err == "a.json: error: expected a synchronization schema object at the top level, found an array\n")
+        #expect(
+            normalize.err
+                == "a.json: error: expected a synchronization schema object at the top level, found an array\n")
         let validate = await syncschema("validate", "a.json", files: ["a.json": "[1, 2]"])
         #expect(validate.code == 1)
         #expect(validate.err.hasPrefix("a.json: error: expected a JSON object at the top level, found an array\n"))
     }
 
     @Test func wrongTypesAndUnknownVersion() async {
-        let types = await syncschema("validate", "a.json", files: ["a.json": #"{ "syncschema": 1, "directories": [{ "name": 5 }] }"#])
+        let types = await syncschema(
+            "validate", "a.json", files: ["a.json": #"{ "syncschema": 1, "directories": [{ "name": 5 }] }"#])
         #expect(types.code == 1)
         #expect(types.err.hasPrefix("a.json: at `directories[0].name`: error: expected a string, found a number\n"))
         expectClean(types.err)
@@ -306,14 +330,20 @@ let schemaWithWarning = """
     }
 
     @Test func unbalancedExpressionBrackets() async {
-        let text = schemaWithWarning.replacingOccurrences(of: #""source": "[userName]""#, with: #""source": "Join(\",\", [userName""#)
+        let text = schemaWithWarning.replacingOccurrences(
+            of: #""source": "[userName]""#, with: #""source": "Join(\",\", [userName""#)
         let validate = await syncschema("validate", "a.json", files: ["a.json": text])
         #expect(validate.code == 1)
-        #expect(validate.err.contains("a.json: at `synchronizationRules[0].objectMappings[0].attributeMappings[1].source`: error:"))
+        #expect(
+            validate.err.contains(
+                "a.json: at `synchronizationRules[0].objectMappings[0].attributeMappings[1].source`: error:"))
         #expect(validate.err.contains("column"))
         let render = await syncschema("render", "a.json", "--var", "appId=x", files: ["a.json": text])
         #expect(render.code == 1)
-        #expect(render.err.hasPrefix("a.json: at `synchronizationRules[0].objectMappings[0].attributeMappings[1].source`: error: expression does not compile"))
+        #expect(
+            render.err.hasPrefix(
+                "a.json: at `synchronizationRules[0].objectMappings[0].attributeMappings[1].source`: error: expression does not compile"
+            ))
         #expect(render.out == "")
         expectClean(validate.err + render.err)
         let expr = await syncschema("expr", "[userName")
@@ -324,9 +354,11 @@ let schemaWithWarning = """
         let huge = String(repeating: "x", count: 10_000_000)
         let places = [
             schemaWithWarning.replacingOccurrences(of: #""defaultValue": """#, with: #""defaultValue": "\#(huge)""#),
-            schemaWithWarning.replacingOccurrences(of: #""name": "userName""#, with: #""name": "userName", "note": "\#(huge)""#),
+            schemaWithWarning.replacingOccurrences(
+                of: #""name": "userName""#, with: #""name": "userName", "note": "\#(huge)""#),
             schemaWithWarning.replacingOccurrences(of: #""source": "[userName]""#, with: #""source": "\"\#(huge)\"""#),
-            schemaWithWarning.replacingOccurrences(of: #""targetAttributeName": "displayName""#, with: #""targetAttributeName": "\#(huge)""#),
+            schemaWithWarning.replacingOccurrences(
+                of: #""targetAttributeName": "displayName""#, with: #""targetAttributeName": "\#(huge)""#),
             schemaWithWarning.replacingOccurrences(of: #""enabled": true"#, with: #""enabled": true, "\#(huge)": 1"#),
         ]
         for (offset, text) in places.enumerated() {
@@ -341,14 +373,16 @@ let schemaWithWarning = """
                 #expect([0, 1].contains(result.code), "\(offset) \(arguments): \(result.code)")
                 expectClean(result.err)
                 // A finding never quotes megabytes back at the reader.
-                #expect(result.err.utf8.count < 10_000, "\(offset) \(arguments): \(result.err.utf8.count) bytes of errors")
+                #expect(
+                    result.err.utf8.count < 10_000, "\(offset) \(arguments): \(result.err.utf8.count) bytes of errors")
             }
         }
     }
 
     @Test func invalidUTF8() async throws {
         let fileSystem = InMemoryFileSystem()
-        try fileSystem.write(Array(#"{ "syncschema": 1, "x": ""#.utf8) + [0xFF, 0xFE] + Array(#"" }"#.utf8), to: "bad.json")
+        try fileSystem.write(
+            Array(#"{ "syncschema": 1, "x": ""#.utf8) + [0xFF, 0xFE] + Array(#"" }"#.utf8), to: "bad.json")
         for command in ["normalize", "validate", "render", "fmt"] {
             let result = await syncschema(command, "bad.json", fileSystem: fileSystem)
             #expect(result.code == 1, "\(command)")
@@ -360,11 +394,15 @@ let schemaWithWarning = """
     }
 
     @Test func missingFile() async {
-        for arguments in [["normalize", "nope.json"], ["validate", "nope.json"], ["render", "nope.json"], ["fmt", "nope.json"],
-                          ["render", "a.json", "--live", "nope.json"], ["expr", "--functions", "nope.json", "[a]"]] {
-            let result = await syncschema(arguments, fileSystem: InMemoryFileSystem(files: ["a.json": #"{ "syncschema": 1 }"#]))
+        for arguments in [
+            ["normalize", "nope.json"], ["validate", "nope.json"], ["render", "nope.json"], ["fmt", "nope.json"],
+            ["render", "a.json", "--live", "nope.json"], ["expr", "--functions", "nope.json", "[a]"],
+        ] {
+            let result = await syncschema(
+                arguments, fileSystem: InMemoryFileSystem(files: ["a.json": #"{ "syncschema": 1 }"#]))
             #expect(result.code == 1, "\(arguments)")
-            #expect(result.err.contains("nope.json") && result.err.contains("no such file"), "\(arguments): \(result.err)")
+            #expect(
+                result.err.contains("nope.json") && result.err.contains("no such file"), "\(arguments): \(result.err)")
             #expect(problemLines(result.err).count == 1, "\(arguments): \(result.err)")
             expectClean(result.err)
         }
@@ -372,4 +410,3 @@ let schemaWithWarning = """
         #expect(noSchemas.code == 1 && noSchemas.err.contains("no schemas/ directory"))
     }
 }
-

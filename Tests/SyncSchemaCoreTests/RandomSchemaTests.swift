@@ -32,7 +32,9 @@ struct RawSchemaGenerator {
         case 5: return .array((0..<int(0...3)).map { _ in value(depth: depth - 1) })
         default:
             var object = JSONObject()
-            for _ in 0..<int(0...3) { object[pick(["k", "${k}", "value", "1.0", "é"]) + text()] = value(depth: depth - 1) }
+            for _ in 0..<int(0...3) {
+                object[pick(["k", "${k}", "value", "1.0", "é"]) + text()] = value(depth: depth - 1)
+            }
             return .object(object)
         }
     }
@@ -40,7 +42,9 @@ struct RawSchemaGenerator {
     /// Adds a few properties no kind knows (names far from every known key).
     mutating func unknowns(_ object: inout JSONObject) {
         for _ in 0..<int(0...2) {
-            object[pick(["futureProperty", "x-annotation", "${templated}Key", "weight", "graphExtra"]) + pick(["", "2", "${n}"])] =
+            object[
+                pick(["futureProperty", "x-annotation", "${templated}Key", "weight", "graphExtra"])
+                    + pick(["", "2", "${n}"])] =
                 value(depth: 2)
         }
     }
@@ -63,7 +67,10 @@ struct RawSchemaGenerator {
     }
 
     mutating func metadata() -> JSONValue {
-        .array((0..<int(1...2)).map { _ in ["key": .string(pick(["IsSoftDeletionSupported", "Anchor"])), "value": .string(text())] })
+        .array(
+            (0..<int(1...2)).map { _ in
+                ["key": .string(pick(["IsSoftDeletionSupported", "Anchor"])), "value": .string(text())]
+            })
     }
 
     mutating func attribute(name: String) -> JSONValue {
@@ -71,10 +78,14 @@ struct RawSchemaGenerator {
         for key in ["anchor", "caseExact", "flowNullValues", "multivalued", "required"] {
             set(&object, key, default: false, other: true)
         }
-        set(&object, "type", default: "String", other: .string(pick(["Integer", "Reference", "Binary", "Boolean", "DateTime"])))
+        set(
+            &object, "type", default: "String",
+            other: .string(pick(["Integer", "Reference", "Binary", "Boolean", "DateTime"])))
         set(&object, "mutability", default: "ReadWrite", other: .string(pick(["ReadOnly", "Immutable", "WriteOnly"])))
         set(&object, "defaultValue", default: .null, other: .string(text()))
-        set(&object, "referencedObjects", default: [], other: [["referencedObjectName": "User", "referencedProperty": .null]])
+        set(
+            &object, "referencedObjects", default: [],
+            other: [["referencedObjectName": "User", "referencedProperty": .null]])
         set(&object, "apiExpressions", default: [], other: [["key": "Get", "value": .string(text())]])
         set(&object, "metadata", default: [], other: metadata())
         unknowns(&object)
@@ -87,19 +98,27 @@ struct RawSchemaGenerator {
         if chance(30) { object["version"] = .string("v\(int(0...9))") }
         if chance(30) { object["discoveryDateTime"] = chance(50) ? .null : "2026-11-23T10:15:00Z" }
         set(&object, "readOnly", default: false, other: true)
-        if chance(70) { object["discoverabilities"] = flags(["None", "AttributeNames", "AttributeDataTypes", "ReferenceAttributes"]) }
+        if chance(70) {
+            object["discoverabilities"] = flags(["None", "AttributeNames", "AttributeDataTypes", "ReferenceAttributes"])
+        }
         set(&object, "metadata", default: [], other: metadata())
         unknowns(&object)
         var catalog: [String: [String]] = [:]
         var objects: [JSONValue] = []
         for o in 0..<int(1...3) {
-            let objectName = o == 0 ? "User" : pick(["Group", "Contact", "urn:ietf:params:scim:schemas:core:2.0:User"]) + "\(o)"
+            let objectName =
+                o == 0 ? "User" : pick(["Group", "Contact", "urn:ietf:params:scim:schemas:core:2.0:User"]) + "\(o)"
             var node = JSONObject([("name", .string(objectName))])
             set(&node, "supportedApis", default: [], other: ["SCIM"])
             set(&node, "metadata", default: [], other: metadata())
             unknowns(&node)
-            let names = Array(Set((0..<int(1...6)).map { _ in pick(["mail", "userName", "displayName", "ext_${a}", "é", "z"]) + "\(int(0...20))" }))
-                .shuffled(using: &random)
+            let names = Array(
+                Set(
+                    (0..<int(1...6)).map { _ in
+                        pick(["mail", "userName", "displayName", "ext_${a}", "é", "z"]) + "\(int(0...20))"
+                    })
+            )
+            .shuffled(using: &random)
             node["attributes"] = .array(names.map { attribute(name: $0) })
             catalog[objectName] = names
             objects.append(.object(node))
@@ -119,13 +138,18 @@ struct RawSchemaGenerator {
         }
         func sub() -> Expression { expression(attributes: attributes, depth: depth - 1) }
         switch int(0...7) {
-        case 0: return .call(name: "Join", arguments: [.string(pick([" ", ",", ""]))] + (0..<int(1...3)).map { _ in sub() })
+        case 0:
+            return .call(
+                name: "Join", arguments: [.string(pick([" ", ",", ""]))] + (0..<int(1...3)).map { _ in sub() })
         case 1: return .call(name: "ToLower", arguments: chance(50) ? [sub()] : [sub(), nil])
         case 2: return .call(name: "Append", arguments: [sub(), sub()])
         case 3:
             return .call(
-                name: "IIF", arguments: [.comparison(sub(), pick(ComparisonOperator.allCases), .string(text())), sub(), sub()])
-        case 4: return .call(name: "Replace", arguments: [sub(), nil, .string("(?<n>\\d+)"), nil, .string("${n}"), nil, nil])
+                name: "IIF",
+                arguments: [.comparison(sub(), pick(ComparisonOperator.allCases), .string(text())), sub(), sub()])
+        case 4:
+            return .call(
+                name: "Replace", arguments: [sub(), nil, .string("(?<n>\\d+)"), nil, .string("${n}"), nil, nil])
         case 5: return .call(name: "Coalesce", arguments: (0..<int(1...3)).map { _ in sub() })
         case 6: return .call(name: "Mid", arguments: [sub(), .number("1"), .number(String(int(1...9)))])
         default: return .call(name: pick(["Guid", "Now"]), arguments: [])
@@ -146,7 +170,9 @@ struct RawSchemaGenerator {
         }
         set(&object, "defaultValue", default: .null, other: .string(text()))
         set(&object, "matchingPriority", default: 0, other: .int(int(1...3)))
-        set(&object, "flowType", default: "Always", other: .string(pick(["ObjectAddOnly", "MultiValueAddOnly", "ValueAddOnly"])))
+        set(
+            &object, "flowType", default: "Always",
+            other: .string(pick(["ObjectAddOnly", "MultiValueAddOnly", "ValueAddOnly"])))
         set(&object, "flowBehavior", default: "FlowWhenChanged", other: "FlowAlways")
         set(&object, "exportMissingReferences", default: false, other: true)
         unknowns(&object)
@@ -157,7 +183,8 @@ struct RawSchemaGenerator {
         let source = pick(directories)
         let target = pick(directories)
         var object = JSONObject([
-            ("name", .string("RULE_\(index)_${x}")), ("sourceDirectoryName", .string(source)), ("targetDirectoryName", .string(target)),
+            ("name", .string("RULE_\(index)_${x}")), ("sourceDirectoryName", .string(source)),
+            ("targetDirectoryName", .string(target)),
         ])
         if chance(70) { object["id"] = .string("rule-\(index)") }
         if chance(70) { object["priority"] = chance(80) ? .int(int(1...5)) : number() }
@@ -170,7 +197,9 @@ struct RawSchemaGenerator {
         for m in 0..<int(0...3) {
             let sourceObject = pick(Array(catalogs[source]!.keys).sorted())
             let targetObject = pick(Array(catalogs[target]!.keys).sorted())
-            var mapping = JSONObject([("sourceObjectName", .string(sourceObject)), ("targetObjectName", .string(targetObject))])
+            var mapping = JSONObject([
+                ("sourceObjectName", .string(sourceObject)), ("targetObjectName", .string(targetObject)),
+            ])
             switch int(0...9) {
             case 0: mapping["sourceObjectName"] = .string("Only\(m)")  // identified by its object pair
             case 1:
@@ -180,14 +209,30 @@ struct RawSchemaGenerator {
             }
             if chance(80) { mapping["enabled"] = .bool(chance(70)) }
             if chance(80) { mapping["flowTypes"] = flags(["Add", "Update", "Delete", "None"]) }
-            set(&mapping, "scope", default: .null, other: [
-                "groups": [["clauses": [["operatorName": "EQUALS", "sourceOperandName": "mail1", "targetOperand": ["values": [.string(text())]]]]]]
-            ])
+            set(
+                &mapping, "scope", default: .null,
+                other: [
+                    "groups": [
+                        [
+                            "clauses": [
+                                [
+                                    "operatorName": "EQUALS", "sourceOperandName": "mail1",
+                                    "targetOperand": ["values": [.string(text())]],
+                                ]
+                            ]
+                        ]
+                    ]
+                ])
             set(&mapping, "metadata", default: [], other: metadata())
             unknowns(&mapping)
             let attributes = catalogs[source]![sourceObject] ?? ["fallback"]
-            let targets = Array(Set((0..<int(0...5)).map { _ in pick(["mail", "displayName", "ext_${a}", "é", "manager"]) + "\(int(0...9))" }))
-            mapping["attributeMappings"] = .array(try targets.map { try attributeMapping(target: $0, attributes: attributes) })
+            let targets = Array(
+                Set(
+                    (0..<int(0...5)).map { _ in
+                        pick(["mail", "displayName", "ext_${a}", "é", "manager"]) + "\(int(0...9))"
+                    }))
+            mapping["attributeMappings"] = .array(
+                try targets.map { try attributeMapping(target: $0, attributes: attributes) })
             mappings.append(.object(mapping))
         }
         object["objectMappings"] = .array(mappings)
@@ -210,7 +255,8 @@ struct RawSchemaGenerator {
         }
         root["directories"] = .array(directories)
         let names = directories.compactMap { $0["name"]?.stringValue }
-        root["synchronizationRules"] = .array(try (0..<int(0...2)).map { try rule(index: $0, directories: names, catalogs: catalogs) })
+        root["synchronizationRules"] = .array(
+            try (0..<int(0...2)).map { try rule(index: $0, directories: names, catalogs: catalogs) })
         return .object(root)
     }
 }
@@ -230,14 +276,23 @@ struct RawSchemaGenerator {
             let context = "seed \(seed) iteration \(iteration)\n\(JSONWriter().string(raw))"
 
             let onto = try renderer.render(file, live: raw)
-            #expect(onto == raw, "render(normalize(raw), live: raw)\n\(lineDiff(JSONWriter().string(raw), JSONWriter().string(onto)))\n\(context)")
+            #expect(
+                onto == raw,
+                "render(normalize(raw), live: raw)\n\(lineDiff(JSONWriter().string(raw), JSONWriter().string(onto)))\n\(context)"
+            )
             let offline = try renderer.render(file, live: nil)
             let fromOffline = try normalizer.normalize(offline)
-            #expect(fromOffline == file, "normalize(render(file))\n\(lineDiff(JSONWriter().string(file), JSONWriter().string(fromOffline)))\n\(context)")
+            #expect(
+                fromOffline == file,
+                "normalize(render(file))\n\(lineDiff(JSONWriter().string(file), JSONWriter().string(fromOffline)))\n\(context)"
+            )
             #expect(try normalizer.normalize(onto) == file, "normalize(render(file, live: raw))\n\(context)")
             #expect(normalizer.format(file) == file, "format(file)\n\(context)")
             #expect(try JSONParser.parse(JSONWriter().string(file)) == file, "written file re-parses\n\(context)")
-            mappingCount += raw["synchronizationRules"]?.arrayValue?.reduce(0) { $0 + ($1["objectMappings"]?.arrayValue?.count ?? 0) } ?? 0
+            mappingCount +=
+                raw["synchronizationRules"]?.arrayValue?.reduce(0) {
+                    $0 + ($1["objectMappings"]?.arrayValue?.count ?? 0)
+                } ?? 0
         }
         // The generator really builds mappings, not only directories.
         #expect(mappingCount > 50)

@@ -8,7 +8,8 @@ import Testing
 /// JSON path, key words of the message).
 @Suite struct SchemaValidatorTests {
     /// The matching mapping every object mapping of `schema` starts with.
-    static let matchingMapping = #"{ "targetAttributeName": "employeeId", "source": "[externalId]", "matchingPriority": 1 }"#
+    static let matchingMapping =
+        #"{ "targetAttributeName": "employeeId", "source": "[externalId]", "matchingPriority": 1 }"#
 
     /// A small schema file: an API source, Entra and AD targets, one rule with one object mapping
     /// whose attribute mappings are the matching one followed by `mappings`.
@@ -62,14 +63,17 @@ import Testing
     }
 
     func expect(
-        _ diagnostic: Diagnostic, _ severity: Diagnostic.Severity, _ code: String, at path: String, saying words: String...,
+        _ diagnostic: Diagnostic, _ severity: Diagnostic.Severity, _ code: String, at path: String,
+        saying words: String...,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(diagnostic.severity == severity, "\(diagnostic)", sourceLocation: sourceLocation)
         #expect(diagnostic.code == code, "\(diagnostic)", sourceLocation: sourceLocation)
         #expect(diagnostic.path.description == path, "\(diagnostic)", sourceLocation: sourceLocation)
         for word in words {
-            #expect(diagnostic.message.contains(word), "\(diagnostic.message) lacks \(word)", sourceLocation: sourceLocation)
+            #expect(
+                diagnostic.message.contains(word), "\(diagnostic.message) lacks \(word)", sourceLocation: sourceLocation
+            )
         }
     }
 
@@ -77,7 +81,8 @@ import Testing
 
     @Test func theBaseSchemaIsClean() throws {
         #expect(try diagnostics(Self.schema()) == [])
-        #expect(try diagnostics(Self.schema(#"{ "targetAttributeName": "displayName", "source": "[displayName]" }"#)) == [])
+        #expect(
+            try diagnostics(Self.schema(#"{ "targetAttributeName": "displayName", "source": "[displayName]" }"#)) == [])
     }
 
     // MARK: - Uniqueness
@@ -94,7 +99,9 @@ import Testing
         let text = Self.schema().replacingFirst(
             #"{ "name": "API", "objects": [{ "name": "User", "attributes": ["#,
             with: #"{ "name": "API", "objects": [{ "name": "User" }, { "name": "User", "attributes": ["#)
-        expect(try single(text), .error, "duplicate-name", at: "directories[0].objects[1].name", saying: #"object "User" is defined twice"#)
+        expect(
+            try single(text), .error, "duplicate-name", at: "directories[0].objects[1].name",
+            saying: #"object "User" is defined twice"#)
     }
 
     @Test func duplicateAttribute() throws {
@@ -113,7 +120,9 @@ import Testing
         root["synchronizationRules"] = [rule, rule]
         let found = SchemaValidator().validate(.object(root))
         try #require(found.count == 1, "\(found)")
-        expect(found[0], .error, "duplicate-name", at: "synchronizationRules[1].name", saying: #"synchronization rule "USER_INBOUND" is defined twice"#)
+        expect(
+            found[0], .error, "duplicate-name", at: "synchronizationRules[1].name",
+            saying: #"synchronization rule "USER_INBOUND" is defined twice"#)
     }
 
     @Test func duplicateObjectMapping() throws {
@@ -122,7 +131,9 @@ import Testing
         let mapping = try #require(file[path: path]?.arrayValue?.first)
         let found = SchemaValidator().validate(file.replacing(at: path, with: [mapping, mapping]))
         try #require(found.count == 1, "\(found)")
-        expect(found[0], .error, "duplicate-name", at: "synchronizationRules[0].objectMappings[1]", saying: #"object mapping "Users" is defined twice"#)
+        expect(
+            found[0], .error, "duplicate-name", at: "synchronizationRules[0].objectMappings[1]",
+            saying: #"object mapping "Users" is defined twice"#)
     }
 
     @Test func duplicateAttributeMappingTarget() throws {
@@ -137,7 +148,8 @@ import Testing
     // MARK: - References
 
     @Test func ruleNamingUnknownSourceDirectory() throws {
-        let text = Self.schema().replacingFirst(#""sourceDirectoryName": "API""#, with: #""sourceDirectoryName": "APl""#)
+        let text = Self.schema().replacingFirst(
+            #""sourceDirectoryName": "API""#, with: #""sourceDirectoryName": "APl""#)
         expect(
             try single(text), .error, "unknown-directory", at: "synchronizationRules[0].sourceDirectoryName",
             saying: #"directory "APl" is not defined"#, #"did you mean "API"?"#)
@@ -153,7 +165,8 @@ import Testing
     @Test func objectMappingNamingUnknownObject() throws {
         let text = Self.schema().replacingFirst(#""sourceObjectName": "User""#, with: #""sourceObjectName": "Usr""#)
         expect(
-            try single(text), .error, "unknown-object", at: "synchronizationRules[0].objectMappings[0].sourceObjectName",
+            try single(text), .error, "unknown-object",
+            at: "synchronizationRules[0].objectMappings[0].sourceObjectName",
             saying: #"object "Usr" is not defined in directory "API""#, #"did you mean "User"?"#)
     }
 
@@ -203,9 +216,11 @@ import Testing
 
     @Test func expressionLongerThanTenThousandCharacters() throws {
         // A string constant prints with its two quotes: 9,998 letters make exactly 10,000 characters.
-        let atLimit = Self.schema(#"{ "targetAttributeName": "displayName", "source": "\"\#(String(repeating: "a", count: 9_998))\"" }"#)
+        let atLimit = Self.schema(
+            #"{ "targetAttributeName": "displayName", "source": "\"\#(String(repeating: "a", count: 9_998))\"" }"#)
         #expect(try diagnostics(atLimit) == [])
-        let over = Self.schema(#"{ "targetAttributeName": "displayName", "source": "\"\#(String(repeating: "a", count: 9_999))\"" }"#)
+        let over = Self.schema(
+            #"{ "targetAttributeName": "displayName", "source": "\"\#(String(repeating: "a", count: 9_999))\"" }"#)
         expect(
             try single(over), .error, "expression-too-long", at: "\(Self.mappingsPath)[1].source",
             saying: "10001 characters", "at most 10000")
@@ -226,7 +241,9 @@ import Testing
             try single(text), .error, "duplicate-matching-priority", at: "\(Self.mappingsPath)[1].matchingPriority",
             saying: "matching priority 1 is already used by attributeMappings[0]")
         // Distinct priorities are fine.
-        #expect(try diagnostics(text.replacingFirst(#""matchingPriority": 1 }"#, with: #""matchingPriority": 2 }"#, last: true)) == [])
+        #expect(
+            try diagnostics(
+                text.replacingFirst(#""matchingPriority": 1 }"#, with: #""matchingPriority": 2 }"#, last: true)) == [])
     }
 
     @Test func enabledObjectMappingWithoutMatchingAttribute() throws {
@@ -247,13 +264,15 @@ import Testing
         let text = Self.schema(
             scope: Self.scope(
                 #"{ "operatorName": "EQUALS", "sourceOperandName": "userName", "targetOperand": { "values": ["a"] } }, "#
-                    + #"{ "operatorName": "IS TRUE", "sourceOperandName": "active", "targetOperand": { "values": [] } }"#))
+                    + #"{ "operatorName": "IS TRUE", "sourceOperandName": "active", "targetOperand": { "values": [] } }"#
+            ))
         #expect(try diagnostics(text) == [])
     }
 
     @Test func unknownScopingOperator() throws {
         let text = Self.schema(
-            scope: Self.scope(#"{ "operatorName": "EQUAL", "sourceOperandName": "userName", "targetOperand": { "values": ["a"] } }"#))
+            scope: Self.scope(
+                #"{ "operatorName": "EQUAL", "sourceOperandName": "userName", "targetOperand": { "values": ["a"] } }"#))
         expect(
             try single(text), .error, "unknown-filter-operator", at: "\(Self.clausePath).operatorName",
             saying: #"unknown scoping operator "EQUAL""#, #"did you mean "EQUALS"?"#)
@@ -261,7 +280,9 @@ import Testing
 
     @Test func unaryOperatorWithValues() throws {
         let text = Self.schema(
-            scope: Self.scope(#"{ "operatorName": "IS NULL", "sourceOperandName": "userName", "targetOperand": { "values": ["a"] } }"#))
+            scope: Self.scope(
+                #"{ "operatorName": "IS NULL", "sourceOperandName": "userName", "targetOperand": { "values": ["a"] } }"#
+            ))
         expect(
             try single(text), .error, "unary-operator-values", at: "\(Self.clausePath).targetOperand",
             saying: #"operator "IS NULL" takes no values"#)
@@ -269,7 +290,9 @@ import Testing
 
     @Test func binaryOperatorWithoutValues() throws {
         let text = Self.schema(
-            scope: Self.scope(#"{ "operatorName": "REGEX MATCH", "sourceOperandName": "userName", "targetOperand": { "values": [] } }"#))
+            scope: Self.scope(
+                #"{ "operatorName": "REGEX MATCH", "sourceOperandName": "userName", "targetOperand": { "values": [] } }"#
+            ))
         expect(
             try single(text), .error, "binary-operator-values", at: "\(Self.clausePath).targetOperand",
             saying: #"operator "REGEX MATCH" needs a value"#)
@@ -277,7 +300,9 @@ import Testing
 
     @Test func filterOnMultiValuedAttribute() throws {
         let text = Self.schema(
-            scope: Self.scope(#"{ "operatorName": "IS NOT NULL", "sourceOperandName": "emails", "targetOperand": { "values": [] } }"#))
+            scope: Self.scope(
+                #"{ "operatorName": "IS NOT NULL", "sourceOperandName": "emails", "targetOperand": { "values": [] } }"#)
+        )
         expect(
             try single(text), .error, "multivalued-filter", at: "\(Self.clausePath).sourceOperandName",
             saying: #"multi-valued attribute "emails""#)
@@ -285,7 +310,8 @@ import Testing
 
     @Test func unknownFilterAttribute() throws {
         let text = Self.schema(
-            scope: Self.scope(#"{ "operatorName": "EQUALS", "sourceOperandName": "userNam", "targetOperand": { "values": ["a"] } }"#))
+            scope: Self.scope(
+                #"{ "operatorName": "EQUALS", "sourceOperandName": "userNam", "targetOperand": { "values": ["a"] } }"#))
         expect(
             try single(text), .error, "unknown-filter-attribute", at: "\(Self.clausePath).sourceOperandName",
             saying: #"scoping filter attribute "userNam" is not defined"#, #"did you mean "userName"?"#)
@@ -294,7 +320,8 @@ import Testing
     // MARK: - Field lessons
 
     @Test func emptyStringDefaultValueOfAnAttributeMapping() throws {
-        let text = Self.schema(#"{ "targetAttributeName": "displayName", "source": "[displayName]", "defaultValue": "" }"#)
+        let text = Self.schema(
+            #"{ "targetAttributeName": "displayName", "source": "[displayName]", "defaultValue": "" }"#)
         expect(
             try single(text), .warning, "empty-default", at: "\(Self.mappingsPath)[1].defaultValue",
             saying: "empty string", "provisions nothing")
@@ -309,7 +336,9 @@ import Testing
 
     @Test func emptyStringConstantAsTheWholeMapping() throws {
         let text = Self.schema(#"{ "targetAttributeName": "displayName", "source": "\"\"" }"#)
-        expect(try single(text), .warning, "empty-constant", at: "\(Self.mappingsPath)[1].source", saying: "provisions nothing")
+        expect(
+            try single(text), .warning, "empty-constant", at: "\(Self.mappingsPath)[1].source",
+            saying: "provisions nothing")
     }
 
     @Test(arguments: ["RandomString(12, 1, 1, 1, 1)", "Guid()", "Now()"])
@@ -318,15 +347,18 @@ import Testing
         expect(
             try single(always), .warning, "nondeterministic-function", at: "\(Self.mappingsPath)[1].source",
             saying: "flows Always", "ObjectAddOnly")
-        let explicit = Self.schema(#"{ "targetAttributeName": "password", "source": "\#(source)", "flowType": "Always" }"#)
+        let explicit = Self.schema(
+            #"{ "targetAttributeName": "password", "source": "\#(source)", "flowType": "Always" }"#)
         #expect(try diagnostics(explicit).map(\.code) == ["nondeterministic-function"])
-        let onCreate = Self.schema(#"{ "targetAttributeName": "password", "source": "\#(source)", "flowType": "ObjectAddOnly" }"#)
+        let onCreate = Self.schema(
+            #"{ "targetAttributeName": "password", "source": "\#(source)", "flowType": "ObjectAddOnly" }"#)
         #expect(try diagnostics(onCreate) == [])
     }
 
     @Test func selectUniqueValueOnAnActiveDirectoryTargetIsFine() throws {
         let text = Self.schema(
-            #"{ "targetAttributeName": "mail", "source": "SelectUniqueValue([userName], [displayName])" }"#, target: "Active Directory")
+            #"{ "targetAttributeName": "mail", "source": "SelectUniqueValue([userName], [displayName])" }"#,
+            target: "Active Directory")
         #expect(try diagnostics(text) == [])
     }
 
@@ -340,7 +372,8 @@ import Testing
     }
 
     @Test func selectUniqueValueOnAnEntraTarget() throws {
-        let text = Self.schema(#"{ "targetAttributeName": "mail", "source": "SelectUniqueValue([userName], [displayName])" }"#)
+        let text = Self.schema(
+            #"{ "targetAttributeName": "mail", "source": "SelectUniqueValue([userName], [displayName])" }"#)
         expect(
             try single(text), .warning, "select-unique-value-target", at: "\(Self.mappingsPath)[1].source",
             saying: "on-premises Active Directory")
@@ -367,7 +400,10 @@ import Testing
             saying: "quotes or whitespace")
     }
 
-    @Test(arguments: ["urn:contoso:badge", "urn:ietf:params:scim:schemas:extension:contoso:1.0:badge", "urn:ietf:params:scim:schemas:extension:contoso:User:badge"])
+    @Test(arguments: [
+        "urn:contoso:badge", "urn:ietf:params:scim:schemas:extension:contoso:1.0:badge",
+        "urn:ietf:params:scim:schemas:extension:contoso:User:badge",
+    ])
     func extensionAttributeNameOfTheWrongForm(_ name: String) throws {
         let text = Self.schema(sourceAttributes: #", { "name": "\#(name)" }"#)
         expect(
@@ -391,7 +427,9 @@ import Testing
     @Test func missingVersionKeyOfARawGraphSchema() throws {
         let found = try checked(#"{ "directories": [], "synchronizationRules": [] }"#)
         try #require(found.count == 1, "\(found)")
-        expect(found[0], .error, "version", at: "(root)", saying: #"missing "syncschema" version key"#, "raw Graph schema", "syncschema normalize")
+        expect(
+            found[0], .error, "version", at: "(root)", saying: #"missing "syncschema" version key"#, "raw Graph schema",
+            "syncschema normalize")
     }
 
     @Test func missingVersionKeyOfSomethingElse() throws {
@@ -404,7 +442,9 @@ import Testing
     func wrongVersion(_ version: String) throws {
         let found = try checked(#"{ "syncschema": \#(version), "directories": [] }"#)
         try #require(found.count == 1, "\(found)")
-        expect(found[0], .error, "version", at: "syncschema", saying: "unsupported schema file version \(version)", "reads version 1")
+        expect(
+            found[0], .error, "version", at: "syncschema", saying: "unsupported schema file version \(version)",
+            "reads version 1")
     }
 
     @Test func topLevelNotAnObject() throws {
@@ -415,19 +455,28 @@ import Testing
 
     @Test(arguments: [
         (#""directories": {}"#, "directories", "expected an array of directories, found an object"),
-        (#""synchronizationRules": [1]"#, "synchronizationRules[0]", "expected a synchronization rule object, found a number"),
-        (#""directories": [{ "name": "A", "readOnly": "yes" }]"#, "directories[0].readOnly", "expected true or false, found a string"),
+        (
+            #""synchronizationRules": [1]"#, "synchronizationRules[0]",
+            "expected a synchronization rule object, found a number"
+        ),
+        (
+            #""directories": [{ "name": "A", "readOnly": "yes" }]"#, "directories[0].readOnly",
+            "expected true or false, found a string"
+        ),
         (#""directories": [{ "name": 7 }]"#, "directories[0].name", "expected a string, found a number"),
         (
             #""synchronizationRules": [{ "name": "r", "objectMappings": [{ "name": "m", "attributeMappings": [{ "targetAttributeName": "x", "matchingPriority": "1" }] }] }]"#,
-            "synchronizationRules[0].objectMappings[0].attributeMappings[0].matchingPriority", "expected an integer, found a string"
+            "synchronizationRules[0].objectMappings[0].attributeMappings[0].matchingPriority",
+            "expected an integer, found a string"
         ),
         (
             #""synchronizationRules": [{ "name": "r", "objectMappings": [{ "name": "m", "attributeMappings": [{ "targetAttributeName": "x", "source": 3 }] }] }]"#,
             "synchronizationRules[0].objectMappings[0].attributeMappings[0].source", "expected an expression string"
         ),
-        (#""directories": [{ "name": "A", "objects": [{ "name": "o", "attributes": [{ "name": "a", "type": 1 }] }] }]"#,
-         "directories[0].objects[0].attributes[0].type", "expected a string, found a number"),
+        (
+            #""directories": [{ "name": "A", "objects": [{ "name": "o", "attributes": [{ "name": "a", "type": 1 }] }] }]"#,
+            "directories[0].objects[0].attributes[0].type", "expected a string, found a number"
+        ),
     ])
     func wrongTypes(_ member: String, _ path: String, _ message: String) throws {
         let found = try checked(#"{ "syncschema": 1, \#(member) }"#)
@@ -436,13 +485,18 @@ import Testing
     }
 
     @Test func invalidEnumValueWithSuggestion() throws {
-        let text = Self.schema(#"{ "targetAttributeName": "displayName", "source": "[displayName]", "flowType": "Allways" }"#)
+        let text = Self.schema(
+            #"{ "targetAttributeName": "displayName", "source": "[displayName]", "flowType": "Allways" }"#)
         expect(
             try single(text), .error, "enum", at: "\(Self.mappingsPath)[1].flowType",
             saying: #"invalid value "Allways""#, "ObjectAddOnly", #"did you mean "Always"?"#)
-        let found = try checked(#"{ "syncschema": 1, "directories": [{ "name": "A", "objects": [{ "name": "o", "attributes": [{ "name": "a", "type": "Strng" }] }] }] }"#)
+        let found = try checked(
+            #"{ "syncschema": 1, "directories": [{ "name": "A", "objects": [{ "name": "o", "attributes": [{ "name": "a", "type": "Strng" }] }] }] }"#
+        )
         try #require(found.count == 1, "\(found)")
-        expect(found[0], .error, "enum", at: "directories[0].objects[0].attributes[0].type", saying: #"did you mean "String"?"#)
+        expect(
+            found[0], .error, "enum", at: "directories[0].objects[0].attributes[0].type",
+            saying: #"did you mean "String"?"#)
     }
 
     @Test func invalidFlagsWord() throws {
@@ -461,7 +515,9 @@ import Testing
         expect(
             found[0], .error, "unknown-key", at: "\(Self.mappingsPath)[1].tragetAttributeName",
             saying: #"unknown key "tragetAttributeName" in attribute mapping"#, #"did you mean "targetAttributeName"?"#)
-        expect(found[1], .error, "missing-key", at: "\(Self.mappingsPath)[1]", saying: #"attribute mapping has no "targetAttributeName""#)
+        expect(
+            found[1], .error, "missing-key", at: "\(Self.mappingsPath)[1]",
+            saying: #"attribute mapping has no "targetAttributeName""#)
     }
 
     @Test func unknownFarAwayKeysAreCarriedSilently() throws {
