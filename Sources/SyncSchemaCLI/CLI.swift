@@ -8,7 +8,7 @@ public enum ExitCode {
     public static let success: Int32 = 0
     /// An expected failure: bad input, a Graph error, a refused operation.
     public static let failure: Int32 = 1
-    /// Changes or drift found (plan with `--detailed-exitcode`, drift, `fmt --check`).
+    /// Changes or drift found (plan with `--detailed-exitcode`, drift). `fmt --check` exits 1.
     public static let changes: Int32 = 2
     /// A mistake on the command line.
     public static let usage: Int32 = 64

@@ -30,10 +30,24 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
 
     public init(_ severity: Severity, _ message: String, at path: JSONPath = .root, file: String? = nil, code: String) {
         self.severity = severity
-        self.message = message
+        self.message = Diagnostic.abbreviated(message)
         self.path = path
         self.file = file
         self.code = code
+    }
+
+    /// Longest line a message keeps; longer lines (a megabyte-long name quoted back) lose their middle.
+    public static let maximumLineLength = 1_000
+
+    /// `message` with every line over ``maximumLineLength`` characters cut in the middle and marked.
+    static func abbreviated(_ message: String) -> String {
+        guard message.utf8.count > maximumLineLength else { return message }
+        return message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let count = line.count
+            guard count > maximumLineLength else { return String(line) }
+            let keep = maximumLineLength / 2 - 40
+            return "\(line.prefix(keep)) … (\(count - 2 * keep) characters omitted) … \(line.suffix(keep))"
+        }.joined(separator: "\n")
     }
 
     /// `schemas/hr.json: at `synchronizationRules[0].name`: error: expected a string [code]`

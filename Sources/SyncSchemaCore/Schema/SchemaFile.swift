@@ -74,13 +74,13 @@ public enum SchemaFile {
             }
             if let child = kind.children.first(where: { $0.key == key }) {
                 guard case .array(let elements) = value else {
-                    diagnostics.append(typeError(here, "an array of \(SchemaKind.of(child.kind).displayName)s", value))
+                    diagnostics.append(typeError(here, "an array of \(plural(SchemaKind.of(child.kind).displayName))", value))
                     continue
                 }
                 for (offset, element) in elements.enumerated() {
                     guard case .object(let member) = element else {
                         diagnostics.append(
-                            typeError(here.appending(offset), "\(SchemaKind.of(child.kind).displayName) object", element))
+                            typeError(here.appending(offset), "\(article(SchemaKind.of(child.kind).displayName)) object", element))
                         continue
                     }
                     checkNode(member, kind: child.kind, at: here.appending(offset), into: &diagnostics)
@@ -121,6 +121,16 @@ public enum SchemaFile {
             diagnostics.append(
                 Diagnostic(.error, "\(kind.displayName) has no \"\(identityKey)\"", at: path, code: "missing-key"))
         }
+    }
+
+    /// "directories", "attribute mappings".
+    private static func plural(_ noun: String) -> String {
+        noun.hasSuffix("y") ? noun.dropLast() + "ies" : noun + "s"
+    }
+
+    /// "an attribute mapping", "a directory".
+    private static func article(_ noun: String) -> String {
+        ("aeiou".contains(noun.prefix(1)) ? "an " : "a ") + noun
     }
 
     private static func typeError(_ path: JSONPath, _ expected: String, _ found: JSONValue) -> Diagnostic {

@@ -155,10 +155,14 @@ public enum Suggestions {
     /// The candidate closest to `word` when it is close enough to be a likely typo.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
+        let length = lowered.count
         var best: (String, Int)?
         for candidate in candidates {
-            let distance = editDistance(lowered, candidate.lowercased())
             let threshold = max(1, min(3, candidate.count / 3))
+            // The distance is at least the difference in length: skip the quadratic work (a
+            // megabyte-long typo must not take minutes).
+            if abs(length - candidate.count) > threshold { continue }
+            let distance = editDistance(lowered, candidate.lowercased())
             if distance <= threshold, best == nil || distance < best!.1 { best = (candidate, distance) }
         }
         return best?.0
