@@ -135,9 +135,9 @@ public enum CLI {
             Pull a provisioning job's synchronization schema into a reviewable file, plan the
             difference against each tenant, and apply it safely.
 
-            USAGE: syncschema <command> [options]
+            USAGE: syncschema <subcommand> [options]
 
-            COMMANDS:
+            SUBCOMMANDS:
 
             """
         text += HelpRenderer.table(commands.map { ($0.name, $0.abstract) })

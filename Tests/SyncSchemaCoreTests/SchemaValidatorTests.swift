@@ -132,7 +132,7 @@ import Testing
         let found = SchemaValidator().validate(file.replacing(at: path, with: [mapping, mapping]))
         try #require(found.count == 1, "\(found)")
         expect(
-            found[0], .error, "duplicate-name", at: "synchronizationRules[0].objectMappings[1]",
+            found[0], .error, "duplicate-name", at: "synchronizationRules[0].objectMappings[1].name",
             saying: #"object mapping "Users" is defined twice"#)
     }
 

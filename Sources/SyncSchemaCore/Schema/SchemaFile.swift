@@ -39,7 +39,7 @@ public enum SchemaFile {
                 ? "this looks like a raw Graph schema: convert it with `syncschema normalize FILE`"
                 : "add \"syncschema\": \(schemaFileFormatVersion) as the first key"
             diagnostics.append(Diagnostic(.error, "missing \"syncschema\" version key; \(hint)", code: "version"))
-        case .number(let number) where number.intValue == schemaFileFormatVersion:
+        case .number(let number) where number.doubleValue == Double(schemaFileFormatVersion):
             break
         case let other?:
             diagnostics.append(

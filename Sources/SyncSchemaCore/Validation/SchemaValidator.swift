@@ -91,7 +91,10 @@ public struct SchemaValidator: Sendable {
                 let here = mappingsPath.appending(m)
                 if let id = SchemaKind.identity(of: mapping, .keyOrPair("name", "sourceObjectName", "targetObjectName")) {
                     if let first = seen[id] {
-                        add(.error, "duplicate-name", "object mapping \"\(id)\" is defined twice (first at objectMappings[\(first)])", here)
+                        add(
+                            .error, "duplicate-name",
+                            "object mapping \"\(id)\" is defined twice (first at \(mappingsPath.appending(first)))",
+                            mapping["name"] != nil ? here.appending("name") : here)
                     } else {
                         seen[id] = m
                     }
