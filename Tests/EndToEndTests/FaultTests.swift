@@ -166,6 +166,7 @@ struct FaultTests {
         let apply = try await scenario.syncschema("apply", "--env", "dev", "--auto-approve")
         #expect(apply.exitCode == 1, "\(apply)")
         #expect(apply.stderr.contains("503"), "\(apply)")
+        #expect(apply.stderr.hasSuffix("; nothing was written\n"), "\(apply)")
         let kinds = try await scenario.requestKinds()
         #expect(kinds == ["POST token(dev)"] + Array(repeating: "GET schema [503]", count: 6))
         try await scenario.emulator.setFaults([:])
