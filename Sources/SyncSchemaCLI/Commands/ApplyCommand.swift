@@ -37,7 +37,11 @@ enum ApplyCommand {
                         variables: target.environment.variables, live: live)
                     outcomes.append(await applier.apply(plan, target: target, location: location, live: live))
                 } catch {
-                    outcomes.append(UnitOutcome(errors: ["\(target.label): \(Workspace.message(for: error))"], exitCode: ExitCode.failure))
+                    // Everything above happens before any write: say so, so nobody has to check live.
+                    outcomes.append(
+                        UnitOutcome(
+                            errors: ["\(target.label): \(Workspace.message(for: error)); nothing was written"],
+                            exitCode: ExitCode.failure))
                 }
             }
             return workspace.finish(outcomes)

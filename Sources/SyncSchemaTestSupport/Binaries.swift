@@ -1,0 +1,119 @@
+import Foundation
+import SyncSchemaCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Why an end-to-end helper could not do its job; the message says what to do.
+public struct EndToEndError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let message: String
+    /// An error with a message.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}
+
+/// The executables `swift build` puts under `.build/debug/`, which the end-to-end tests drive.
+public enum BuiltBinary {
+    /// `.build/debug/<name>`, or an error telling to run `swift build` when it is missing.
+    public static func url(_ name: String) throws -> URL {
+        let url = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/\(name)")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw EndToEndError("\(url.path) is not built; run `swift build` (or `swift build --build-tests`) first")
+        }
+        return url
+    }
+}
+
+/// What a finished `syncschema` run produced.
+public struct RunResult: Sendable, CustomStringConvertible {
+    /// The exit status.
+    public let exitCode: Int32
+    /// Standard output, as text.
+    public let stdout: String
+    /// Standard error, as text.
+    public let stderr: String
+
+    /// The whole run, for test failure messages.
+    public var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+/// Runs the built `syncschema` binary in a directory, with explicit environment variables and stdin.
+public enum SyncSchemaRunner {
+    /// Runs `syncschema arguments…` in `directory` and waits for it.
+    ///
+    /// - Parameters:
+    ///   - environment: the child's whole environment (only `PATH` and `HOME` are added when absent),
+    ///     so that nothing from the test process leaks into the run.
+    ///   - stdin: bytes for standard input (a pipe, so never a terminal); closed after writing.
+    public static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], stdin: String = ""
+    ) async throws -> RunResult {
+        let executable = try BuiltBinary.url("syncschema")
+        var variables = environment
+        let parent = ProcessInfo.processInfo.environment
+        for key in ["PATH", "HOME"] where variables[key] == nil { variables[key] = parent[key] }
+        return try await ChildProcess.run(
+            executable, arguments: arguments, directory: directory, environment: variables, stdin: Data(stdin.utf8))
+    }
+}
+
+/// Runs a program to completion, reading stdout and stderr concurrently so neither pipe can fill up
+/// and block the child.
+enum ChildProcess {
+    static func run(
+        _ executable: URL, arguments: [String], directory: URL, environment: [String: String], stdin: Data
+    ) async throws -> RunResult {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = executable
+                process.arguments = arguments
+                process.currentDirectoryURL = directory
+                process.environment = environment
+                let input = Pipe()
+                let output = Pipe()
+                let error = Pipe()
+                process.standardInput = input
+                process.standardOutput = output
+                process.standardError = error
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: EndToEndError("cannot start \(executable.path): \(error)"))
+                    return
+                }
+                let group = DispatchGroup()
+                let errorBox = DataBox()
+                group.enter()
+                DispatchQueue.global().async {
+                    errorBox.set(error.fileHandleForReading.readDataToEndOfFile())
+                    group.leave()
+                }
+                group.enter()
+                DispatchQueue.global().async {
+                    if !stdin.isEmpty { input.fileHandleForWriting.write(stdin) }
+                    try? input.fileHandleForWriting.close()
+                    group.leave()
+                }
+                let standardOutput = output.fileHandleForReading.readDataToEndOfFile()
+                group.wait()
+                process.waitUntilExit()
+                continuation.resume(
+                    returning: RunResult(
+                        exitCode: process.terminationStatus, stdout: String(decoding: standardOutput, as: UTF8.self),
+                        stderr: String(decoding: errorBox.value, as: UTF8.self)))
+            }
+        }
+    }
+}
+
+/// Carries bytes from a reader thread.
+final class DataBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    var value: Data { lock.withLock { data } }
+    func set(_ value: Data) { lock.withLock { data = value } }
+}

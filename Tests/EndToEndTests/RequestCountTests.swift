@@ -1,0 +1,61 @@
+import Foundation
+import SyncSchemaCore
+import SyncSchemaTestSupport
+import Testing
+
+/// What syncschema costs in Graph requests, read from the emulator's request log.
+@Suite("end to end: request counts")
+struct RequestCountTests {
+    @Test("id locators: a plan is one token and one schema GET; an apply adds PUT and GET")
+    func idLocators() async throws {
+        let scenario = try Scenario()
+        try await scenario.useIDLocators("dev")
+        try scenario.changeJobTitle()
+        try await scenario.emulator.clearRequests()
+
+        let plan = try await scenario.syncschema("plan", "--env", "dev")
+        #expect(plan.exitCode == 0, "\(plan)")
+        #expect(try await scenario.requestKinds() == ["POST token(dev)", "GET schema"])
+
+        try await scenario.emulator.clearRequests()
+        let apply = try await scenario.syncschema("apply", "--env", "dev", "--auto-approve")
+        #expect(apply.exitCode == 0, "\(apply)")
+        #expect(try await scenario.requestKinds() == ["POST token(dev)", "GET schema", "PUT schema", "GET schema"])
+    }
+
+    @Test("display-name locators: a plan also looks up the service principal and its jobs")
+    func nameLocators() async throws {
+        let scenario = try Scenario()
+        try scenario.changeJobTitle()
+        try await scenario.emulator.clearRequests()
+
+        let plan = try await scenario.syncschema("plan", "--env", "dev")
+        #expect(plan.exitCode == 0, "\(plan)")
+        #expect(
+            try await scenario.requestKinds() == ["POST token(dev)", "GET servicePrincipals", "GET jobs", "GET schema"])
+
+        try await scenario.emulator.clearRequests()
+        let apply = try await scenario.syncschema("apply", "--env", "dev", "--auto-approve")
+        #expect(apply.exitCode == 0, "\(apply)")
+        #expect(
+            try await scenario.requestKinds() == [
+                "POST token(dev)", "GET servicePrincipals", "GET jobs", "GET schema", "PUT schema", "GET schema",
+            ])
+    }
+
+    @Test("several environments: one token request per tenant")
+    func oneTokenPerTenant() async throws {
+        let scenario = try Scenario()
+        for environment in ["dev", "test", "prod"] { try await scenario.useIDLocators(environment) }
+        try await scenario.emulator.clearRequests()
+        let plan = try await scenario.syncschema("plan", "--all")
+        #expect(plan.exitCode == 0, "\(plan)")
+        let kinds = try await scenario.requestKinds()
+        #expect(
+            kinds.filter { $0.hasPrefix("POST token") }.sorted() == [
+                "POST token(dev)", "POST token(prod)", "POST token(test)",
+            ])
+        #expect(kinds.filter { $0 == "GET schema" }.count == 3)
+        #expect(kinds.count == 6)
+    }
+}
