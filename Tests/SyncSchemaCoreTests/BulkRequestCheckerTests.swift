@@ -24,8 +24,11 @@ import Testing
 
     @Test func customNamespaceFailsWithoutItsAttributes() throws {
         // Example 2 against the plain example schema: the contoso attributes would be dropped.
-        let checker = try BulkRequestChecker(schemaFile: try SchemaFile.read(
-                try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("schemas/hr-employees.json"), encoding: .utf8)))
+        let checker = try BulkRequestChecker(
+            schemaFile: try SchemaFile.read(
+                try String(
+                    contentsOf: Fixtures.repositoryRoot.appendingPathComponent("schemas/hr-employees.json"),
+                    encoding: .utf8)))
         let findings = checker.check(try Fixtures.json("payloads/graph-example-2-custom-namespace.json"))
         #expect(findings.map(\.code) == Array(repeating: "unknown-attribute", count: 4))
         #expect(findings.first?.path.description == #"Operations[0].data["urn:contoso:employee"].HireDate"#)
@@ -75,36 +78,60 @@ import Testing
 
     static let cases: [Case] = [
         Case(code: "not-an-object", path: "(root)", request: "[]"),
-        Case(code: "bulk-schema-missing", path: "schemas", request: #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "Operations": [\#(operation())]}"#),
+        Case(
+            code: "bulk-schema-missing", path: "schemas",
+            request:
+                #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "Operations": [\#(operation())]}"#
+        ),
         Case(
             code: "operations-misspelled", path: "operations",
-            request: #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "operations": [\#(operation())]}"#),
-        Case(code: "operations-missing", path: "(root)", request: #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}"#),
+            request:
+                #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "operations": [\#(operation())]}"#),
+        Case(
+            code: "operations-missing", path: "(root)",
+            request: #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}"#),
         Case(
             code: "operations-not-array", path: "Operations",
-            request: #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": \#(operation())}"#),
+            request:
+                #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": \#(operation())}"#),
         Case(code: "no-operations", path: "Operations", request: request()),
         Case(
             code: "too-many-operations", path: "Operations",
             request: #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": ["#
                 + (1...51).map { operation(bulkId: "\($0)") }.joined(separator: ",") + "]}"),
         Case(code: "operation-not-object", path: "Operations[1]", request: request(operation(), #""POST""#)),
-        Case(code: "method-not-post", path: "Operations[0].method", request: request(operation().replacingOccurrences(of: #""POST""#, with: #""PATCH""#))),
-        Case(code: "path-not-users", path: "Operations[0].path", request: request(operation().replacingOccurrences(of: #""/Users""#, with: #""/users""#))),
-        Case(code: "bulkid-missing", path: "Operations[0].bulkId", request: request(operation().replacingOccurrences(of: #""bulkId": "1", "#, with: ""))),
-        Case(code: "bulkid-duplicate", path: "Operations[2].bulkId", request: request(operation(bulkId: "7"), operation(bulkId: "8"), operation(bulkId: "7"))),
-        Case(code: "data-missing", path: "Operations[0].data", request: request(#"{"method": "POST", "bulkId": "1", "path": "/Users"}"#)),
+        Case(
+            code: "method-not-post", path: "Operations[0].method",
+            request: request(operation().replacingOccurrences(of: #""POST""#, with: #""PATCH""#))),
+        Case(
+            code: "path-not-users", path: "Operations[0].path",
+            request: request(operation().replacingOccurrences(of: #""/Users""#, with: #""/users""#))),
+        Case(
+            code: "bulkid-missing", path: "Operations[0].bulkId",
+            request: request(operation().replacingOccurrences(of: #""bulkId": "1", "#, with: ""))),
+        Case(
+            code: "bulkid-duplicate", path: "Operations[2].bulkId",
+            request: request(operation(bulkId: "7"), operation(bulkId: "8"), operation(bulkId: "7"))),
+        Case(
+            code: "data-missing", path: "Operations[0].data",
+            request: request(#"{"method": "POST", "bulkId": "1", "path": "/Users"}"#)),
         Case(
             code: "externalid-missing", path: "Operations[0].data.externalId",
             request: request(operation().replacingOccurrences(of: #""externalId": "1", "#, with: ""))),
         Case(
             code: "unknown-attribute", path: "Operations[0].data.name.givenNam",
             request: request(operation(extra: #""name": {"givenNam": "Barbara"}"#))),
-        Case(code: "attribute-case", path: "Operations[0].data.displayname", request: request(operation(extra: #""displayname": "Babs""#))),
         Case(
-            code: "extension-not-declared", path: #"Operations[0].data["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]"#,
-            request: request(operation(extra: #""urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "Sales"}"#))),
-        Case(code: "null-value", path: "Operations[0].data.title", request: request(operation(extra: #""title": null"#))),
+            code: "attribute-case", path: "Operations[0].data.displayname",
+            request: request(operation(extra: #""displayname": "Babs""#))),
+        Case(
+            code: "extension-not-declared",
+            path: #"Operations[0].data["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]"#,
+            request: request(
+                operation(
+                    extra: #""urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "Sales"}"#))),
+        Case(
+            code: "null-value", path: "Operations[0].data.title", request: request(operation(extra: #""title": null"#))),
         Case(
             code: "empty-string", path: #"Operations[0].data.emails[0].value"#,
             request: request(operation(extra: #""emails": [{"type": "work", "value": ""}]"#))),
@@ -119,7 +146,8 @@ import Testing
     }
 
     @Test func everyDocumentedFindingIsTested() throws {
-        let documentation = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/payload-check.md"), encoding: .utf8)
+        let documentation = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/payload-check.md"), encoding: .utf8)
         let findingsSection = documentation.components(separatedBy: "## Findings").last ?? ""
         let documented = findingsSection.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("| `") else { return nil }
@@ -130,19 +158,26 @@ import Testing
     }
 
     @Test func operationAndBulkIdAreNamed() throws {
-        let request = Self.request(Self.operation(bulkId: "a"), Self.operation(bulkId: "b", extra: #""nickname": "x", "title": """#))
+        let request = Self.request(
+            Self.operation(bulkId: "a"), Self.operation(bulkId: "b", extra: #""nickname": "x", "title": """#))
         let findings = try Self.checker().check(try JSONParser.parse(request))
         #expect(findings.map(\.operation) == [1, 1])
         #expect(findings.map(\.bulkId) == ["b", "b"])
-        #expect(findings.first?.description.hasPrefix("at `Operations[1].data.nickname`: warning[attribute-case]: operation 1 (bulkId \"b\"): ") == true)
+        #expect(
+            findings.first?.description.hasPrefix(
+                "at `Operations[1].data.nickname`: warning[attribute-case]: operation 1 (bulkId \"b\"): ") == true)
     }
 
     @Test func referenceValueIsCheckedButItsReadOnlyMembersAreNot() throws {
         let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
         let request = Self.request(
-            #"{"method": "POST", "bulkId": "1", "path": "/Users", "data": {"schemas": ["\#(enterprise)"], "externalId": "1", "\#(enterprise)": {"manager": {"value": "", "displayName": "Boss", "$ref": "../Users/1"}}}}"#)
+            #"{"method": "POST", "bulkId": "1", "path": "/Users", "data": {"schemas": ["\#(enterprise)"], "externalId": "1", "\#(enterprise)": {"manager": {"value": "", "displayName": "Boss", "$ref": "../Users/1"}}}}"#
+        )
         let findings = try Self.checker().check(try JSONParser.parse(request))
-        #expect(findings.map { "\($0.code) \($0.path)" } == [#"empty-string Operations[0].data["\#(enterprise)"].manager.value"#])
+        #expect(
+            findings.map { "\($0.code) \($0.path)" } == [
+                #"empty-string Operations[0].data["\#(enterprise)"].manager.value"#
+            ])
     }
 
     @Test func schemaWithoutRulesIsRefused() {

@@ -27,8 +27,12 @@ enum PayloadCommand {
             when there are errors. docs/payload-check.md lists every finding.
             """,
         options: [
-            OptionSpec("--app", short: "a", .value(placeholder: "APP"), help: "The app whose API directory to check against (schemas/APP.json)."),
-            OptionSpec("--format", .value(placeholder: "FORMAT"), choices: ["text", "json"], help: "Output format (default text)."),
+            OptionSpec(
+                "--app", short: "a", .value(placeholder: "APP"),
+                help: "The app whose API directory to check against (schemas/APP.json)."),
+            OptionSpec(
+                "--format", .value(placeholder: "FORMAT"), choices: ["text", "json"],
+                help: "Output format (default text)."),
         ],
         positionals: [PositionalSpec("BULK.json", help: "The bulk request body ('-' for standard input).")],
         examples: [
@@ -37,7 +41,8 @@ enum PayloadCommand {
         ],
         run: { arguments, context in
             guard let app = arguments.value("--app") else {
-                throw UsageError(message: "missing --app APP (the schema file schemas/APP.json)", command: "payload check")
+                throw UsageError(
+                    message: "missing --app APP (the schema file schemas/APP.json)", command: "payload check")
             }
             let workspace = try Workspace(arguments: arguments, context: context)
             let schema = try workspace.schemaFile(for: app)
@@ -57,13 +62,15 @@ enum PayloadCommand {
             if arguments.value("--format") == "json" {
                 let report: JSONValue = [
                     "formatVersion": .int(formatVersion), "file": .string(name), "app": .string(app),
-                    "directory": .string(checker.directoryName), "operations": .int(operations), "valid": .bool(errors == 0),
+                    "directory": .string(checker.directoryName), "operations": .int(operations),
+                    "valid": .bool(errors == 0),
                     "errors": .int(errors), "warnings": .int(warnings), "findings": .array(findings.map(\.json)),
                 ]
                 context.out(JSONWriter().string(report))
             } else {
                 for finding in findings { context.out("\(name): \(finding.description)\n") }
-                var summary = "\(name): \(count(operations, "operation")) checked against the \(checker.directoryName) directory of \(app): "
+                var summary =
+                    "\(name): \(count(operations, "operation")) checked against the \(checker.directoryName) directory of \(app): "
                 summary += findings.isEmpty ? "no findings" : "\(count(errors, "error")), \(count(warnings, "warning"))"
                 context.out(summary + "\n")
             }

@@ -31,7 +31,8 @@ public struct BulkRequestChecker: Sendable {
         public var bulkId: String?
 
         public init(
-            _ severity: Diagnostic.Severity, _ code: String, _ message: String, at path: JSONPath, operation: Int? = nil,
+            _ severity: Diagnostic.Severity, _ code: String, _ message: String, at path: JSONPath,
+            operation: Int? = nil,
             bulkId: String? = nil
         ) {
             self.severity = severity
@@ -65,8 +66,13 @@ public struct BulkRequestChecker: Sendable {
         guard let name = rule["sourceDirectoryName"]?.stringValue else {
             throw SetupError(message: "the first synchronization rule has no sourceDirectoryName")
         }
-        guard let directory = (schemaFile["directories"]?.arrayValue ?? []).first(where: { $0["name"]?.stringValue == name }) else {
-            throw SetupError(message: "the source directory \"\(name)\" of the first rule is not among the schema's directories")
+        guard
+            let directory = (schemaFile["directories"]?.arrayValue ?? []).first(where: {
+                $0["name"]?.stringValue == name
+            })
+        else {
+            throw SetupError(
+                message: "the source directory \"\(name)\" of the first rule is not among the schema's directories")
         }
         let names = (directory["objects"]?.arrayValue ?? []).flatMap { object in
             (object["attributes"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
@@ -90,7 +96,11 @@ public struct BulkRequestChecker: Sendable {
     public func check(_ request: JSONValue) -> [Finding] {
         var findings: [Finding] = []
         guard let root = request.objectValue else {
-            return [Finding(.error, "not-an-object", "a bulk request is a JSON object; this is \(request.kindDescription)", at: .root)]
+            return [
+                Finding(
+                    .error, "not-an-object", "a bulk request is a JSON object; this is \(request.kindDescription)",
+                    at: .root)
+            ]
         }
         let schemas = root["schemas"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if !schemas.contains(Self.bulkRequestSchema) {
@@ -111,18 +121,23 @@ public struct BulkRequestChecker: Sendable {
         guard let operationsValue = root["Operations"] else {
             if misspelled.isEmpty {
                 findings.append(
-                    Finding(.error, "operations-missing", "the request has no \"Operations\" array, so it provisions nothing", at: .root))
+                    Finding(
+                        .error, "operations-missing",
+                        "the request has no \"Operations\" array, so it provisions nothing", at: .root))
             }
             return findings
         }
         let path = JSONPath.root.appending("Operations")
         guard let operations = operationsValue.arrayValue else {
             findings.append(
-                Finding(.error, "operations-not-array", "\"Operations\" must be an array; this is \(operationsValue.kindDescription)", at: path))
+                Finding(
+                    .error, "operations-not-array",
+                    "\"Operations\" must be an array; this is \(operationsValue.kindDescription)", at: path))
             return findings
         }
         if operations.isEmpty {
-            findings.append(Finding(.warning, "no-operations", "\"Operations\" is empty; the request provisions nothing", at: path))
+            findings.append(
+                Finding(.warning, "no-operations", "\"Operations\" is empty; the request provisions nothing", at: path))
         }
         if operations.count > Self.maximumOperations {
             findings.append(
@@ -133,17 +148,22 @@ public struct BulkRequestChecker: Sendable {
         }
         var firstIndexOfBulkId: [String: Int] = [:]
         for (index, operation) in operations.enumerated() {
-            checkOperation(operation, index: index, path: path.appending(index), firstIndexOfBulkId: &firstIndexOfBulkId, into: &findings)
+            checkOperation(
+                operation, index: index, path: path.appending(index), firstIndexOfBulkId: &firstIndexOfBulkId,
+                into: &findings)
         }
         return findings
     }
 
     private func checkOperation(
-        _ operation: JSONValue, index: Int, path: JSONPath, firstIndexOfBulkId: inout [String: Int], into findings: inout [Finding]
+        _ operation: JSONValue, index: Int, path: JSONPath, firstIndexOfBulkId: inout [String: Int],
+        into findings: inout [Finding]
     ) {
         guard let object = operation.objectValue else {
             findings.append(
-                Finding(.error, "operation-not-object", "an operation is a JSON object; this is \(operation.kindDescription)", at: path, operation: index))
+                Finding(
+                    .error, "operation-not-object",
+                    "an operation is a JSON object; this is \(operation.kindDescription)", at: path, operation: index))
             return
         }
         let bulkId = object["bulkId"]?.stringValue
@@ -158,7 +178,9 @@ public struct BulkRequestChecker: Sendable {
                 path.appending("method"))
         }
         if object["path"]?.stringValue != "/Users" {
-            add(.error, "path-not-users", "\"path\" is \(Self.describe(object["path"])); it must be \"/Users\"", path.appending("path"))
+            add(
+                .error, "path-not-users", "\"path\" is \(Self.describe(object["path"])); it must be \"/Users\"",
+                path.appending("path"))
         }
         if let bulkId, !bulkId.isEmpty {
             if let first = firstIndexOfBulkId[bulkId] {
@@ -170,7 +192,9 @@ public struct BulkRequestChecker: Sendable {
                 firstIndexOfBulkId[bulkId] = index
             }
         } else {
-            add(.error, "bulkid-missing", "the operation has no \"bulkId\" (a non-empty string, unique in the request)", path.appending("bulkId"))
+            add(
+                .error, "bulkid-missing", "the operation has no \"bulkId\" (a non-empty string, unique in the request)",
+                path.appending("bulkId"))
         }
         let dataPath = path.appending("data")
         guard let data = object["data"]?.objectValue else {
@@ -190,7 +214,8 @@ public struct BulkRequestChecker: Sendable {
         case nil:
             add(
                 .error, "externalid-missing",
-                "the record has no \"externalId\"; the service matches users by it and skips records without one", path.appending("externalId"))
+                "the record has no \"externalId\"; the service matches users by it and skips records without one",
+                path.appending("externalId"))
         case let value?:
             add(
                 .error, "externalid-missing",
@@ -221,7 +246,9 @@ public struct BulkRequestChecker: Sendable {
     }
 
     /// Checks one record member whose SCIM attribute path is `name`.
-    private func checkValue(_ value: JSONValue, name: String, path: JSONPath, add: (Diagnostic.Severity, String, String, JSONPath) -> Void) {
+    private func checkValue(
+        _ value: JSONValue, name: String, path: JSONPath, add: (Diagnostic.Severity, String, String, JSONPath) -> Void
+    ) {
         switch value {
         case .null:
             checkName(name, path: path, add: add)
@@ -239,7 +266,9 @@ public struct BulkRequestChecker: Sendable {
             // A complex value. When the attribute is known as a whole (the enterprise `manager`, a
             // reference whose `value` is used), its sub-attributes are not separate attributes.
             if knownAttributes.contains(name) {
-                for (member, memberValue) in object { checkEmpty(memberValue, name: "\(name).\(member)", path: path.appending(member), add: add) }
+                for (member, memberValue) in object {
+                    checkEmpty(memberValue, name: "\(name).\(member)", path: path.appending(member), add: add)
+                }
                 return
             }
             for (member, memberValue) in object {
@@ -247,7 +276,9 @@ public struct BulkRequestChecker: Sendable {
             }
         case .array(let elements):
             if knownAttributes.contains(name) {
-                for (index, element) in elements.enumerated() { checkEmpty(element, name: name, path: path.appending(index), add: add) }
+                for (index, element) in elements.enumerated() {
+                    checkEmpty(element, name: name, path: path.appending(index), add: add)
+                }
                 return
             }
             // Multi-valued complex attributes are flattened by entry type: emails[type eq "work"].value.
@@ -269,25 +300,36 @@ public struct BulkRequestChecker: Sendable {
     }
 
     /// Reports nulls and empty strings below an attribute known as a whole.
-    private func checkEmpty(_ value: JSONValue, name: String, path: JSONPath, add: (Diagnostic.Severity, String, String, JSONPath) -> Void) {
+    private func checkEmpty(
+        _ value: JSONValue, name: String, path: JSONPath, add: (Diagnostic.Severity, String, String, JSONPath) -> Void
+    ) {
         switch value {
         case .null:
-            add(.error, "null-value", "\(name) is null; the service accepts the request (202) and then provisions nothing for the record — leave it out instead", path)
+            add(
+                .error, "null-value",
+                "\(name) is null; the service accepts the request (202) and then provisions nothing for the record — leave it out instead",
+                path)
         case .string(let text) where text.isEmpty:
             add(
                 .error, "empty-string",
-                "\(name) is an empty string; the service accepts the request (202) and then provisions nothing for the record — leave it out instead", path)
+                "\(name) is an empty string; the service accepts the request (202) and then provisions nothing for the record — leave it out instead",
+                path)
         case .object(let object):
-            for (member, memberValue) in object { checkEmpty(memberValue, name: "\(name).\(member)", path: path.appending(member), add: add) }
+            for (member, memberValue) in object {
+                checkEmpty(memberValue, name: "\(name).\(member)", path: path.appending(member), add: add)
+            }
         case .array(let elements):
-            for (index, element) in elements.enumerated() { checkEmpty(element, name: name, path: path.appending(index), add: add) }
+            for (index, element) in elements.enumerated() {
+                checkEmpty(element, name: name, path: path.appending(index), add: add)
+            }
         default:
             break
         }
     }
 
     /// Reports an attribute that is not in the API directory, naming the closest one that is.
-    private func checkName(_ name: String, path: JSONPath, add: (Diagnostic.Severity, String, String, JSONPath) -> Void) {
+    private func checkName(_ name: String, path: JSONPath, add: (Diagnostic.Severity, String, String, JSONPath) -> Void)
+    {
         if knownAttributes.contains(name) { return }
         if let spelled = lowercased[name.lowercased()] {
             add(
@@ -311,7 +353,8 @@ public struct BulkRequestChecker: Sendable {
         var best: (name: String, score: (Int, Int))?
         for candidate in sortedAttributes {
             let score = (
-                Suggestions.editDistance(leafName, leaf(candidate)), Suggestions.editDistance(lowered, candidate.lowercased())
+                Suggestions.editDistance(leafName, leaf(candidate)),
+                Suggestions.editDistance(lowered, candidate.lowercased())
             )
             if best == nil || score < best!.score { best = (candidate, score) }
         }
