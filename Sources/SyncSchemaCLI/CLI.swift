@@ -25,7 +25,7 @@ public enum CLI {
     static let commands: [CommandSpec] = [
         PullCommand.spec, PlanCommand.spec, ApplyCommand.spec, DriftCommand.spec, SnapshotCommand.spec, RestoreCommand.spec,
         PromoteCommand.spec, WhoamiCommand.spec, AttributeCommand.spec, MappingCommand.spec, ValidateCommand.spec, FmtCommand.spec, NormalizeCommand.spec,
-        RenderCommand.spec, ExprCommand.spec, PayloadCommand.spec,
+        RenderCommand.spec, ExprCommand.spec, DocsCommand.spec, PayloadCommand.spec,
     ]
 
     /// Runs the program and returns the process exit code.
