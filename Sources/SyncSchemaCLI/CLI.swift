@@ -25,7 +25,8 @@ public enum CLI {
     static let commands: [CommandSpec] = [
         InitCommand.spec, PullCommand.spec, PlanCommand.spec, ApplyCommand.spec, DriftCommand.spec, SnapshotCommand.spec, RestoreCommand.spec,
         PromoteCommand.spec, WhoamiCommand.spec, AttributeCommand.spec, MappingCommand.spec, ValidateCommand.spec, FmtCommand.spec, NormalizeCommand.spec,
-        RenderCommand.spec, ExprCommand.spec, JSONSchemaCommand.spec, CompletionsCommand.spec,
+        RenderCommand.spec, ExprCommand.spec, DocsCommand.spec, PayloadCommand.spec, JSONSchemaCommand.spec,
+        CompletionsCommand.spec,
     ]
 
     /// Runs the program and returns the process exit code.
