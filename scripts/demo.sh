@@ -14,7 +14,6 @@ for tool in syncschema graph-emulator; do
         exit 1
     fi
 done
-command -v python3 >/dev/null || { echo "demo: python3 is needed to edit the schema file" >&2; exit 1; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/syncschema-demo.XXXXXX")"
 emulator_pid=""
@@ -56,15 +55,24 @@ if [[ -t 1 ]]; then bold=$'\e[1m'; plain=$'\e[0m'; fi
 
 say() { printf '\n%s# %s%s\n' "$bold" "$*" "$plain"; }
 
+# The arguments as a user would type them: quoted where the shell would otherwise change them.
+shell_words() {
+    local out="" word
+    for word in "$@"; do
+        if [[ "$word" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then out+="$word "; else out+="'${word//\'/\'\\\'\'}' "; fi
+    done
+    printf '%s' "${out% }"
+}
+
 # run EXPECTED_EXIT COMMAND…: prints the command, runs it, and stops the demo if the exit code differs.
 run() {
     local expected=$1
     shift
-    printf '%s$ %s%s\n' "$bold" "$*" "$plain"
+    printf '%s$ %s%s\n' "$bold" "$(shell_words "$@")" "$plain"
     local status=0
     "$@" 2>&1 || status=$?
     if [[ $status -ne $expected ]]; then
-        echo "demo: \`$*\` exited $status, expected $expected" >&2
+        echo "demo: \`$(shell_words "$@")\` exited $status, expected $expected" >&2
         exit 1
     fi
 }
@@ -81,18 +89,9 @@ run 0 syncschema pull --env dev
 run 0 syncschema plan --env test
 
 say "2. Add an attribute to the API directory and map it to the directory extension badgeId."
-printf '%s$ python3 - <<EOF  (adds two lines to schemas/hr-employees.json)%s\n' "$bold" "$plain"
-python3 - <<'EOF'
-path = "schemas/hr-employees.json"
-text = open(path).read()
-anchor = '{ "name": "externalId", "anchor": true },'
-mapping = '{ "targetAttributeName": "employeeId", "source": "[externalId]", "matchingPriority": 1 },'
-assert text.count(anchor) == 1 and text.count(mapping) == 1
-text = text.replace(anchor, anchor + '\n            { "name": "badgeNumber" },')
-text = text.replace(mapping, mapping + '\n            { "targetAttributeName": "extension_${extensionAppId}_badgeId", "source": "[badgeNumber]" },')
-open(path, "w").write(text)
-EOF
-run 0 syncschema fmt
+run 0 syncschema attribute add --app hr-employees badgeId --namespace contoso
+run 0 syncschema mapping set --app hr-employees --target 'extension_${extensionAppId}_badgeId' \
+    --source '[urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId]'
 run 1 diff -u -L a/schemas/hr-employees.json -L b/schemas/hr-employees.json "$root/schemas/hr-employees.json" schemas/hr-employees.json
 run 0 syncschema validate
 
