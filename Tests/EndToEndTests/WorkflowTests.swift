@@ -148,4 +148,23 @@ struct WorkflowTests {
         let plan = try await scenario.syncschema("plan", "--env", "dev")
         #expect(plan.stdout.line(startingWith: "Plan:") == "Plan: 0 to add, 1 to change, 0 to remove.")
     }
+
+    @Test("restore --to-other-job --from-env translates the extension app id into the target tenant's")
+    func restoreIntoAnotherTenant() async throws {
+        let scenario = try Scenario()
+        let snapshotRun = try await scenario.syncschema("snapshot", "--env", "dev")
+        #expect(snapshotRun.exitCode == 0, "\(snapshotRun)")
+        let snapshot = try #require(scenario.snapshots("dev").first)
+        // dev's snapshot carries dev's extension attribute names; without --from-env they would be
+        // planned into test verbatim, with --from-env they become test's.
+        let translated = try await scenario.syncschema(
+            "restore", "--env", "test", "--app", "hr-employees", "--from", snapshot, "--to-other-job", "--from-env", "dev",
+            "--auto-approve")
+        #expect(translated.exitCode == 0, "\(translated)")
+        #expect(translated.stdout.contains("Nothing to apply"), "\(translated)")
+        let verbatim = try await scenario.syncschema(
+            "restore", "--env", "test", "--app", "hr-employees", "--from", snapshot, "--to-other-job", "--auto-approve")
+        #expect(verbatim.exitCode == 1, "\(verbatim)")
+        #expect(verbatim.stderr.contains("--allow-destructive"), "dev's extension names replace test's: a removal")
+    }
 }

@@ -15,7 +15,7 @@ enum NormalizeCommand {
         ],
         positionals: [PositionalSpec("RAW.json", help: "The raw schema document ('-' for standard input).")],
         examples: [
-            "syncschema normalize snapshots/dev/hr-employees/2026-11-23T101500Z.json > schemas/hr-employees.json",
+            "syncschema normalize snapshots/dev/hr-employees/20261123T101500.000Z.json > schemas/hr-employees.json",
             "curl -s … | syncschema normalize -",
         ],
         run: { arguments, context in

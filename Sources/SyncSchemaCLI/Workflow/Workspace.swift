@@ -202,12 +202,13 @@ struct Workspace: Sendable {
         return path
     }
 
-    /// `20261123T101500Z`: sortable, and valid in file names on every system.
+    /// `20261123T101500.123Z`: UTC with milliseconds, so names sort in time order, and valid in
+    /// file names on every system.
     static func timestamp(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
         return formatter.string(from: date)
     }
 
