@@ -14,9 +14,15 @@ enum InitCommand {
         options: [
             OptionSpec("--tenant", .value(placeholder: "TENANT"), help: "Tenant id or domain for the example environment."),
             OptionSpec("--env", .value(placeholder: "NAME"), help: "Name of the example environment (default dev)."),
+            OptionSpec(
+                "--emulator", .value(placeholder: "URL"),
+                help: "Point the example environment at a graph-emulator (e.g. http://127.0.0.1:8765) with its demo client."),
         ],
         positionals: [],
-        examples: ["syncschema init", "syncschema init --tenant contoso.onmicrosoft.com --env dev"],
+        examples: [
+            "syncschema init", "syncschema init --tenant contoso.onmicrosoft.com --env dev",
+            "syncschema init --env dev --tenant dev --emulator http://127.0.0.1:8765",
+        ],
         run: { arguments, context in
             let name = arguments.value("--env") ?? "dev"
             guard AppName.isValid(name) else {
@@ -24,7 +30,7 @@ enum InitCommand {
             }
             let tenant = arguments.value("--tenant") ?? "contoso.onmicrosoft.com"
             let files: [(String, String)] = [
-                ("environments/\(name).json", exampleEnvironment(tenant: tenant, name: name)),
+                ("environments/\(name).json", exampleEnvironment(tenant: tenant, name: name, emulator: arguments.value("--emulator"))),
                 ("environments/README.md", environmentsGuide),
                 ("schemas/README.md", schemasGuide),
                 (".gitignore", gitignore),
@@ -54,17 +60,20 @@ enum InitCommand {
             return ExitCode.success
         })
 
-    static func exampleEnvironment(tenant: String, name: String) -> String {
+    static func exampleEnvironment(tenant: String, name: String, emulator: String?) -> String {
+        let cloud: JSONValue = emulator.map { ["graph": .string($0), "login": .string($0)] } ?? "global"
+        let secret = emulator == nil ? "SYNCSCHEMA_\(name.uppercased().replacingAll("-", with: "_"))_SECRET" : "SYNCSCHEMA_DEMO_SECRET"
         let value: JSONValue = [
             "syncschema": 1,
             "tenant": .string(tenant),
-            "cloud": "global",
+            "cloud": cloud,
             "auth": [
-                "method": "client-secret", "clientId": "00000000-0000-0000-0000-000000000000",
-                "clientSecretEnv": .string("SYNCSCHEMA_\(name.uppercased().replacingAll("-", with: "_"))_SECRET"),
+                "method": "client-secret",
+                "clientId": emulator == nil ? "00000000-0000-0000-0000-000000000000" : "syncschema-demo",
+                "clientSecretEnv": .string(secret),
             ],
             "apps": ["hr-employees": ["servicePrincipal": "HR inbound", "job": "API2AAD"]],
-            "variables": ["extensionAppId": "00000000-0000-0000-0000-000000000000"],
+            "variables": emulator == nil ? ["extensionAppId": "00000000-0000-0000-0000-000000000000"] : [:],
             "protected": false,
         ]
         return JSONWriter().string(value)
