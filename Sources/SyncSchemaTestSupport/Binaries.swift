@@ -62,8 +62,9 @@ public enum SyncSchemaRunner {
 
 /// Runs a program to completion, reading stdout and stderr concurrently so neither pipe can fill up
 /// and block the child.
-enum ChildProcess {
-    static func run(
+public enum ChildProcess {
+    /// Runs `executable` with `arguments` in `directory` and waits for it.
+    public static func run(
         _ executable: URL, arguments: [String], directory: URL, environment: [String: String], stdin: Data
     ) async throws -> RunResult {
         try await withCheckedThrowingContinuation { continuation in
