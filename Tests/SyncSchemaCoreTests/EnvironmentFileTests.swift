@@ -211,8 +211,8 @@ import Testing
     }
 
     @Test func suggestionsNeedToBeClose() {
-        #expect(Suggestion.closest(to: "tenat", among: EnvironmentFile.topLevelKeys) == "tenant")
-        #expect(Suggestion.closest(to: "zzzzzz", among: EnvironmentFile.topLevelKeys) == nil)
-        #expect(Suggestion.editDistance("kitten", "sitting") == 3)
+        #expect(Suggestions.closest(to: "tenat", in: EnvironmentFile.topLevelKeys) == "tenant")
+        #expect(Suggestions.closest(to: "zzzzzz", in: EnvironmentFile.topLevelKeys) == nil)
+        #expect(Suggestions.editDistance("kitten", "sitting") == 3)
     }
 }

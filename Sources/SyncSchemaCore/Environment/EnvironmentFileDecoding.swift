@@ -142,7 +142,7 @@ private struct EnvironmentDecoder {
     {
         for key in object.keys where !allowed.contains(key) {
             var message = "unknown key `\(key)`" + (context.map { " \($0)" } ?? "")
-            if let suggestion = Suggestion.closest(to: key, among: allowed) {
+            if let suggestion = Suggestions.closest(to: key, in: allowed) {
                 message += "; did you mean `\(suggestion)`?"
             } else {
                 message += "; allowed keys: " + allowed.map { "`\($0)`" }.joined(separator: ", ")
@@ -215,7 +215,7 @@ private struct EnvironmentDecoder {
             case "china": return .china
             default:
                 var message = "unknown cloud `\(name)`"
-                if let suggestion = Suggestion.closest(to: name, among: CloudSetting.names) {
+                if let suggestion = Suggestions.closest(to: name, in: CloudSetting.names) {
                     message += "; did you mean `\(suggestion)`?"
                 }
                 message +=
@@ -277,7 +277,7 @@ private struct EnvironmentDecoder {
             var message = "unknown auth method"
             if let name = methodValue.stringValue {
                 message += " `\(name)`"
-                if let suggestion = Suggestion.closest(to: name, among: AuthSetting.methodNames) {
+                if let suggestion = Suggestions.closest(to: name, in: AuthSetting.methodNames) {
                     message += "; did you mean `\(suggestion)`?"
                 }
             }
@@ -287,7 +287,7 @@ private struct EnvironmentDecoder {
         }
         for key in object.keys where key != "method" && !allowed.contains(key) {
             let keyPath = path.appending(key)
-            let suggestion = Suggestion.closest(to: key, among: allowed)
+            let suggestion = Suggestions.closest(to: key, in: allowed)
             let lowered = key.lowercased()
             let holdsSecret =
                 Self.secretKeys.contains(lowered)
@@ -525,38 +525,3 @@ public enum EndpointPolicy {
     }
 }
 
-/// "Did you mean" suggestions by edit distance.
-public enum Suggestion {
-    /// The candidate closest to `word` when it is close enough to be a plausible typo, or one that
-    /// `word` extends or abbreviates (`clientSecretEnvironment` → `clientSecretEnv`).
-    public static func closest(to word: String, among candidates: [String]) -> String? {
-        let lowered = word.lowercased()
-        var best: (candidate: String, distance: Int)?
-        for candidate in candidates {
-            let distance = editDistance(lowered, candidate.lowercased())
-            if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
-        }
-        if let best, best.distance <= max(2, min(word.count, best.candidate.count) / 3) { return best.candidate }
-        guard lowered.count >= 4 else { return nil }
-        return candidates.first { lowered.hasPrefix($0.lowercased()) || $0.lowercased().hasPrefix(lowered) }
-    }
-
-    /// The Levenshtein distance between two strings, in characters.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = Array(repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
-}

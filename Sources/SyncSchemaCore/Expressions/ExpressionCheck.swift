@@ -85,7 +85,7 @@ public func checkExpression(
     for call in expression.calls {
         guard let signature = functions[call.name] else {
             var message = "unknown function '\(call.name)'"
-            if let suggestion = closestName(to: call.name, among: functions.functions.map(\.name)) {
+            if let suggestion = Suggestions.closest(to: call.name, in: functions.functions.map(\.name)) {
                 message += "; did you mean '\(suggestion)'?"
             }
             problems.append(ExpressionProblem(.error, ExpressionProblemCode.unknownFunction, message))
@@ -138,7 +138,7 @@ public func checkExpression(
                         "attribute [\(attribute)] is defined as [\(match)]"))
             } else {
                 var message = "attribute [\(attribute)] is not defined by the source object"
-                if let suggestion = closestName(to: attribute, among: Array(knownAttributes)) {
+                if let suggestion = Suggestions.closest(to: attribute, in: Array(knownAttributes)) {
                     message += "; did you mean [\(suggestion)]?"
                 }
                 problems.append(ExpressionProblem(.error, ExpressionProblemCode.unknownAttribute, message))
@@ -213,36 +213,4 @@ private func parameterList(_ signature: FunctionSignature) -> String {
         if !parameter.isRequired { text = "[" + text + "]" }
         return text
     }.joined(separator: ", ")
-}
-
-/// The candidate nearest to `name` by case-insensitive edit distance, when it is close enough to
-/// be a plausible typo: two edits, or a third of the name's length for long names (at most three).
-func closestName(to name: String, among candidates: [String]) -> String? {
-    let target = Array(name.lowercased())
-    let limit = min(3, max(2, target.count / 3))
-    var best: (name: String, distance: Int)?
-    for candidate in candidates.sorted() {
-        let distance = editDistance(target, Array(candidate.lowercased()), limit: limit)
-        if distance <= limit, distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
-    }
-    return best?.name
-}
-
-/// Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`.
-private func editDistance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
-    if abs(a.count - b.count) > limit { return limit + 1 }
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        current[0] = i
-        var rowMinimum = current[0]
-        for j in stride(from: 1, through: b.count, by: 1) {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            rowMinimum = min(rowMinimum, current[j])
-        }
-        if rowMinimum > limit { return limit + 1 }
-        swap(&previous, &current)
-    }
-    return a.isEmpty ? b.count : previous[b.count]
 }

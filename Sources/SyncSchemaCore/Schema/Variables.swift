@@ -149,39 +149,3 @@ extension Substring {
         return nil
     }
 }
-
-/// "Did you mean" suggestions by edit distance.
-public enum Suggestions {
-    /// The candidate closest to `word` when it is close enough to be a likely typo.
-    public static func closest(to word: String, in candidates: [String]) -> String? {
-        let lowered = word.lowercased()
-        let length = lowered.count
-        var best: (String, Int)?
-        for candidate in candidates {
-            let threshold = max(1, min(3, candidate.count / 3))
-            // The distance is at least the difference in length: skip the quadratic work (a
-            // megabyte-long typo must not take minutes).
-            if abs(length - candidate.count) > threshold { continue }
-            let distance = editDistance(lowered, candidate.lowercased())
-            if distance <= threshold, best == nil || distance < best!.1 { best = (candidate, distance) }
-        }
-        return best?.0
-    }
-
-    /// Levenshtein distance.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = Array(repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
-}
