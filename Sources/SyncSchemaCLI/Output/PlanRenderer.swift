@@ -134,8 +134,9 @@ enum PlanRenderer {
         switch change.action {
         case .change:
             return change.properties.flatMap { property -> [String] in
-                let before = show(property.before)
-                let after = show(property.after)
+                let isScope = change.kind == .objectMapping && property.key == "scope"
+                let before = isScope ? SchemaDocumentation.scopeWords(property.before) : show(property.before)
+                let after = isScope ? SchemaDocumentation.scopeWords(property.after) : show(property.after)
                 if before.count + after.count > 80 {
                     return ["\(property.key):", "  - \(before)", "  + \(after)"]
                 }

@@ -321,7 +321,26 @@ public struct SchemaDocumentation: Sendable {
     }
 
     /// The documented operators that test the attribute alone (reference/graph-sync-api.md §2.10).
-    static let unaryOperators: Set<String> = ["IS TRUE", "IS FALSE", "IS NULL", "IS NOT NULL"]
+    static let unaryOperators = Set(SchemaValidator.filterOperators.filter { !$0.value }.keys)
+
+    /// A scoping filter on one line, for plans: `(a EQUALS 'x' AND b IS NOT NULL) OR (…)`, with the
+    /// input and category filters named; `all records` when there is none.
+    public static func scopeWords(_ scope: JSONValue?) -> String {
+        func groups(_ key: String) -> String? {
+            let list = filterGroups(scope, key)
+            guard !list.isEmpty else { return nil }
+            return list.map { group in
+                let clauses = (group["clauses"]?.arrayValue ?? []).map(clauseWords)
+                let condition = clauses.isEmpty ? "always" : clauses.joined(separator: " AND ")
+                return list.count > 1 ? "(\(condition))" : condition
+            }.joined(separator: " OR ")
+        }
+        var parts: [String] = []
+        if let main = groups("groups") { parts.append(main) }
+        if let input = groups("inputFilterGroups") { parts.append("input filter: \(input)") }
+        if let category = groups("categoryFilterGroups") { parts.append("category filter: \(category)") }
+        return parts.isEmpty ? "all records" : parts.joined(separator: "; ")
+    }
 
     /// `Add,Update,Delete` → "create, update and delete".
     static func objectFlowWords(_ flags: String?) -> String {
