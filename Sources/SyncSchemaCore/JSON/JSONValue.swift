@@ -71,6 +71,19 @@ public struct JSONObject: Hashable, Sendable, Sequence {
         }
     }
 
+    /// Appends a member whose key is not yet present, with one hash lookup; `false` (and no
+    /// change) when the key is already there. For the parser, which refuses duplicate keys.
+    mutating func appendNew(_ key: String, _ value: JSONValue) -> Bool {
+        let before = storage.count
+        // A modify access through `default:` inserts `value` only when the key is absent.
+        Self.touch(&storage[key, default: value])
+        guard storage.count > before else { return false }
+        keys.append(key)
+        return true
+    }
+
+    private static func touch(_ value: inout JSONValue) {}
+
     /// Whether a member with this key exists (even if its value is `null`).
     public func contains(_ key: String) -> Bool { storage[key] != nil }
 
