@@ -49,6 +49,20 @@ import Testing
         }
     }
 
+    @Test func objectRemovalKeepsOrderAndLookups() {
+        var object = JSONObject([("a", 1), ("b", 2), ("c", 3), ("d", 4)])
+        object["b"] = nil
+        object["a"] = 10
+        object["e"] = 5
+        #expect(object.keys == ["a", "c", "d", "e"])
+        #expect(object["c"] == 3 && object["d"] == 4 && object["e"] == 5 && object["b"] == nil)
+        let reordered = JSONObject([("e", 5), ("d", 4), ("c", 3), ("a", 10)])
+        #expect(object == reordered)
+        #expect(object.hashValue == reordered.hashValue)
+        #expect(Set([JSONValue.object(object), .object(reordered)]).count == 1)
+        #expect(object != JSONObject([("e", 5), ("d", 4), ("c", 3), ("a", 11)]))
+    }
+
     @Test func objectKeysKeepTheirOrderButCompareUnordered() throws {
         let first = try JSONParser.parse(#"{"b": 1, "a": 2}"#)
         let second = try JSONParser.parse(#"{"a": 2, "b": 1}"#)
