@@ -23,8 +23,14 @@ let package = Package(
         // The local Graph emulator used by the demo, the tests and users' pipelines.
         .target(name: "GraphEmulatorKit", dependencies: ["SyncSchemaCore"]),
         .executableTarget(name: "GraphEmulator", dependencies: ["GraphEmulatorKit"]),
-        // `make bench`: timings of the offline pipeline on synthetic schemas.
-        .executableTarget(name: "syncschema-bench", dependencies: ["SyncSchemaCore"], path: "Sources/SyncSchemaBench"),
+        // `make bench`: timings of the offline pipeline, the network commands and start-up (docs/quality.md).
+        .executableTarget(
+            name: "syncschema-bench", dependencies: ["SyncSchemaCore", "SyncSchemaTestSupport"],
+            path: "Sources/SyncSchemaBench"),
+        // `make soak`: randomised apply and promote runs against the emulator with faults on.
+        .executableTarget(
+            name: "syncschema-soak", dependencies: ["SyncSchemaCore", "SyncSchemaTestSupport"],
+            path: "Sources/SyncSchemaSoak"),
         // Shared helpers for tests: fixtures, golden-file assertions.
         .target(name: "SyncSchemaTestSupport", dependencies: ["SyncSchemaCore"]),
 

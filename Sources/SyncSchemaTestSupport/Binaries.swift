@@ -17,11 +17,18 @@ public struct EndToEndError: Error, CustomStringConvertible {
 
 /// The executables `swift build` puts under `.build/debug/`, which the end-to-end tests drive.
 public enum BuiltBinary {
-    /// `.build/debug/<name>`, or an error telling to run `swift build` when it is missing.
+    /// Names the build configuration whose binaries are driven (`release` for `make bench`);
+    /// `debug` when unset.
+    public static let configurationVariable = "SYNCSCHEMA_BUILD_CONFIGURATION"
+
+    /// `.build/<configuration>/<name>`, or an error telling to build when it is missing.
     public static func url(_ name: String) throws -> URL {
-        let url = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/\(name)")
+        let configuration = ProcessInfo.processInfo.environment[configurationVariable] ?? "debug"
+        let url = Fixtures.repositoryRoot.appendingPathComponent(".build/\(configuration)/\(name)")
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
-            throw EndToEndError("\(url.path) is not built; run `swift build` (or `swift build --build-tests`) first")
+            let flag = configuration == "debug" ? "" : " -c \(configuration)"
+            throw EndToEndError(
+                "\(url.path) is not built; run `swift build\(flag)` (or `swift build --build-tests`) first")
         }
         return url
     }
@@ -95,7 +102,9 @@ public enum ChildProcess {
                 }
                 group.enter()
                 DispatchQueue.global().async {
-                    if !stdin.isEmpty { input.fileHandleForWriting.write(stdin) }
+                    // The throwing `write(contentsOf:)`: a child that exits without reading its
+                    // input makes the write fail with EPIPE, which `write(_:)` turns into a crash.
+                    if !stdin.isEmpty { try? input.fileHandleForWriting.write(contentsOf: stdin) }
                     try? input.fileHandleForWriting.close()
                     group.leave()
                 }

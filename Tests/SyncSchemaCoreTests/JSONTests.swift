@@ -22,6 +22,47 @@ import Testing
         #expect(value == .array(["a\"b\\c/d\n", "é😀", "é😀", "\u{0}"]))
     }
 
+    @Test func escapesMixWithMultiByteText() throws {
+        let value = try JSONParser.parse(#"["é\n😀\u00e9x", "\"日本\"", "plain é"]"#)
+        #expect(value == .array(["é\n😀éx", "\"日本\"", "plain é"]))
+    }
+
+    /// The byte-level UTF-8 check accepts exactly what Swift's own decoder accepts.
+    @Test func utf8ValidationMatchesTheStandardDecoder() {
+        var sequences: [[UInt8]] = [
+            [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80],
+            [0xF0, 0x8F, 0xBF, 0xBF],
+            [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x82], [0xE2, 0x28, 0xA1], [0x80], [0xFF],
+        ]
+        for lead in UInt8(0xC2)...0xF4 {
+            for second in [UInt8(0x7F), 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0] {
+                sequences.append([lead, second, 0x80, 0x80].prefix(lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2).map { $0 })
+            }
+        }
+        for sequence in sequences {
+            let parsed = (try? JSONParser.parse(bytes: [0x22] + sequence + [0x22])) != nil
+            var iterator = sequence.makeIterator()
+            var decoder = UTF8()
+            var valid = false
+            if case .scalarValue = decoder.decode(&iterator), iterator.next() == nil { valid = true }
+            #expect(parsed == valid, "\(sequence.map { String($0, radix: 16) })")
+        }
+    }
+
+    @Test func objectRemovalKeepsOrderAndLookups() {
+        var object = JSONObject([("a", 1), ("b", 2), ("c", 3), ("d", 4)])
+        object["b"] = nil
+        object["a"] = 10
+        object["e"] = 5
+        #expect(object.keys == ["a", "c", "d", "e"])
+        #expect(object["c"] == 3 && object["d"] == 4 && object["e"] == 5 && object["b"] == nil)
+        let reordered = JSONObject([("e", 5), ("d", 4), ("c", 3), ("a", 10)])
+        #expect(object == reordered)
+        #expect(object.hashValue == reordered.hashValue)
+        #expect(Set([JSONValue.object(object), .object(reordered)]).count == 1)
+        #expect(object != JSONObject([("e", 5), ("d", 4), ("c", 3), ("a", 11)]))
+    }
+
     @Test func objectKeysKeepTheirOrderButCompareUnordered() throws {
         let first = try JSONParser.parse(#"{"b": 1, "a": 2}"#)
         let second = try JSONParser.parse(#"{"a": 2, "b": 1}"#)
@@ -66,7 +107,9 @@ import Testing
 @Suite struct JSONWriterTests {
     @Test func smallContainersStayOnOneLine() throws {
         let value: JSONValue = ["name": "User", "attributes": [["name": "a", "anchor": true], ["name": "b"]]]
-        #expect(JSONWriter().string(value) == #"{ "name": "User", "attributes": [{ "name": "a", "anchor": true }, { "name": "b" }] }"# + "\n")
+        #expect(
+            JSONWriter().string(value)
+                == #"{ "name": "User", "attributes": [{ "name": "a", "anchor": true }, { "name": "b" }] }"# + "\n")
     }
 
     @Test func largeContainersExpandOneMemberPerLine() throws {

@@ -30,7 +30,8 @@ import Testing
 
     @Test func oneEditedExpressionIsOneChange() throws {
         let edited = try file {
-            $0.replacingOccurrences(of: #""targetAttributeName": "jobTitle", "source": "[title]""#,
+            $0.replacingOccurrences(
+                of: #""targetAttributeName": "jobTitle", "source": "[title]""#,
                 with: #""targetAttributeName": "jobTitle", "source": "ToUpper([title])""#)
         }
         let plan = try planner.plan(environment: "dev", app: "hr", file: edited, variables: [:], live: try live())
@@ -44,10 +45,16 @@ import Testing
 
     @Test func addedAttributeAndMappingAreTwoAdds() throws {
         let edited = try file {
-            $0.replacingOccurrences(of: #"{ "name": "active", "type": "Boolean" },"#,
-                with: #"{ "name": "active", "type": "Boolean" }, { "name": "urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId" },"#)
-            .replacingOccurrences(of: #"{ "targetAttributeName": "jobTitle", "source": "[title]" }"#,
-                with: #"{ "targetAttributeName": "jobTitle", "source": "[title]" }, { "targetAttributeName": "employeeType", "source": "[urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId]" }"#)
+            $0.replacingOccurrences(
+                of: #"{ "name": "active", "type": "Boolean" },"#,
+                with:
+                    #"{ "name": "active", "type": "Boolean" }, { "name": "urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId" },"#
+            )
+            .replacingOccurrences(
+                of: #"{ "targetAttributeName": "jobTitle", "source": "[title]" }"#,
+                with:
+                    #"{ "targetAttributeName": "jobTitle", "source": "[title]" }, { "targetAttributeName": "employeeType", "source": "[urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId]" }"#
+            )
         }
         let plan = try planner.plan(environment: "dev", app: "hr", file: edited, variables: [:], live: try live())
         #expect(plan.summaryLine == "Plan: 2 to add, 0 to change, 0 to remove.", "\(plan.changes)")
@@ -58,7 +65,8 @@ import Testing
     @Test func removalsAndMatchingChangesAreFlagged() throws {
         let edited = try file {
             $0.replacingOccurrences(of: #"{ "targetAttributeName": "jobTitle", "source": "[title]" },"#, with: "")
-                .replacingOccurrences(of: #""targetAttributeName": "employeeId", "source": "[externalId]", "matchingPriority": 1"#,
+                .replacingOccurrences(
+                    of: #""targetAttributeName": "employeeId", "source": "[externalId]", "matchingPriority": 1"#,
                     with: #""targetAttributeName": "employeeId", "source": "[userName]", "matchingPriority": 1"#)
         }
         let plan = try planner.plan(environment: "dev", app: "hr", file: edited, variables: [:], live: try live())
@@ -75,16 +83,31 @@ import Testing
         var mapping = try #require(mappings[0].objectValue)
         mapping["flowTypes"] = "Add,Update,Delete"
         mapping["scope"] = [
-            "groups": [["name": "Sales", "clauses": [["operatorName": "EQUALS", "sourceOperandName": "userType", "targetOperand": ["values": ["Employee"]]]]]]
+            "groups": [
+                [
+                    "name": "Sales",
+                    "clauses": [
+                        [
+                            "operatorName": "EQUALS", "sourceOperandName": "userType",
+                            "targetOperand": ["values": ["Employee"]],
+                        ]
+                    ],
+                ]
+            ]
         ]
         mappings[0] = .object(mapping)
         rule["objectMappings"] = .array(mappings)
         rules[0] = .object(rule)
         object["synchronizationRules"] = .array(rules)
-        let plan = try planner.plan(environment: "dev", app: "hr", file: .object(object), variables: [:], live: try live())
+        let plan = try planner.plan(
+            environment: "dev", app: "hr", file: .object(object), variables: [:], live: try live())
         let classes = Set(plan.risks.map(\.riskClass))
         #expect(classes.contains(.scopingFilter))
-        let hadDelete = FlagsValue.words(try live()[path: [.key("synchronizationRules"), .index(0), .key("objectMappings"), .index(0), .key("flowTypes")]]?.stringValue ?? "").contains("Delete")
+        let hadDelete = FlagsValue.words(
+            try live()[path: [
+                .key("synchronizationRules"), .index(0), .key("objectMappings"), .index(0), .key("flowTypes"),
+            ]]?.stringValue ?? ""
+        ).contains("Delete")
         #expect(classes.contains(.deleteFlow) == !hadDelete)
     }
 
@@ -93,7 +116,8 @@ import Testing
         let base = try live()
         func tenantLive(_ appId: String) -> JSONValue {
             JSONValue.string(JSONWriter.compact(base)).stringValue.map {
-                try! JSONParser.parse($0.replacingOccurrences(of: "\"jobTitle\"", with: "\"extension_\(appId)_jobTitle\""))
+                try! JSONParser.parse(
+                    $0.replacingOccurrences(of: "\"jobTitle\"", with: "\"extension_\(appId)_jobTitle\""))
             }!
         }
         let text = try Fixtures.text("normalize/api2aad-default/schema.json")
@@ -101,14 +125,39 @@ import Testing
         let file = try SchemaFile.read(text)
         for appId in ["0b3e", "9f77"] {
             let plan = try planner.plan(
-                environment: appId, app: "hr", file: file, variables: ["extensionAppId": appId], live: tenantLive(appId))
+                environment: appId, app: "hr", file: file, variables: ["extensionAppId": appId], live: tenantLive(appId)
+            )
             #expect(plan.changes.isEmpty, "\(plan.changes)")
         }
     }
 
     @Test func fingerprintIgnoresKeyOrder() throws {
-        #expect(Plan.fingerprint(try JSONParser.parse(#"{"a":1,"b":[{"c":2,"d":3}]}"#))
-            == Plan.fingerprint(try JSONParser.parse(#"{"b":[{"d":3,"c":2}],"a":1}"#)))
-        #expect(Plan.fingerprint(try JSONParser.parse(#"{"a":1}"#)) != Plan.fingerprint(try JSONParser.parse(#"{"a":2}"#)))
+        #expect(
+            Plan.fingerprint(try JSONParser.parse(#"{"a":1,"b":[{"c":2,"d":3}]}"#))
+                == Plan.fingerprint(try JSONParser.parse(#"{"b":[{"d":3,"c":2}],"a":1}"#)))
+        #expect(
+            Plan.fingerprint(try JSONParser.parse(#"{"a":1}"#)) != Plan.fingerprint(try JSONParser.parse(#"{"a":2}"#)))
+    }
+
+    /// Saved plans hold fingerprints, so the fast byte writer must stay exactly the sorted compact JSON.
+    @Test func fingerprintIsTheDigestOfSortedCompactJSON() throws {
+        let documents = [
+            #"{"z":"\"\\\n\r\t\b\f\u0001\u001f","é":["ü",1.0,-2e3,true,null,{}],"B":{"b":[],"a":"日本"},"a":"😀"}"#,
+            try Fixtures.text("normalize/api2aad-default/raw.json"),
+        ]
+        for text in documents {
+            let value = try JSONParser.parse(text)
+            #expect(Plan.fingerprint(value) == SHA256.hex(Array(JSONWriter.compact(value.sortedKeys()).utf8)))
+        }
+        // Inputs that end at and around the 56-byte padding and 64-byte block boundaries.
+        #expect(
+            SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmmnomnopnopq".utf8))
+                == "d17ddb2e3c6e7ee4ea00838f71742fb81c9a8bd785cdf422a4340ea0aa13ddce")
+        #expect(
+            SHA256.hex((0..<64).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+                == "a08f82c23e6c13629d8e33d0d2a13005fb104363eb793b5e8842044951d27764")
+        #expect(
+            SHA256.hex((0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+                == "945acdf575d6a2430bf4d6163e1d03b4b0b896fcef107c8b24bf7ff07a621fa3")
     }
 }

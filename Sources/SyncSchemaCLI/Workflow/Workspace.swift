@@ -109,7 +109,22 @@ struct Workspace: Sendable {
             transport = TracingTransport(transport, redactor: redactor, now: context.environment.effects.now) { sink.write($0 + "\n") }
         }
         return try GraphClient(
-            environment: environment, transport: transport, effects: context.environment.effects, redactor: redactor)
+            environment: environment, transport: transport, effects: context.environment.effects,
+            retryPolicy: Self.retryPolicy(context.environment.variables), redactor: redactor)
+    }
+
+    /// Names the backoff ceiling of the first retry in milliseconds. For the test suite and
+    /// `make soak` only, which inject hundreds of failures: production runs leave it unset and get
+    /// ``RetryPolicy/default`` (1 s). `Retry-After` is always honoured as sent.
+    static let retryBaseDelayVariable = "SYNCSCHEMA_RETRY_BASE_DELAY_MS"
+
+    /// The retry policy of this run: the default, with the base delay of ``retryBaseDelayVariable``.
+    static func retryPolicy(_ variables: [String: String]) -> RetryPolicy {
+        var policy = RetryPolicy.default
+        if let text = variables[retryBaseDelayVariable], let milliseconds = Int(text), milliseconds >= 0 {
+            policy.baseDelay = .milliseconds(milliseconds)
+        }
+        return policy
     }
 
     /// The targets of a command: the chosen environments × their chosen apps.

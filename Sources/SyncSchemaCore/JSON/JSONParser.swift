@@ -26,28 +26,43 @@ public struct JSONParser {
     /// Deepest nesting accepted; deeper input is an error instead of a stack overflow.
     public static let maximumDepth = 512
 
-    private let bytes: [UInt8]
+    // The parser reads the caller's bytes in place, through a buffer pointer valid for the duration
+    // of one `parse` call: no copy of the document, no bounds checks beyond its own.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Reused for strings with escapes.
+    private var scratch: [UInt8] = []
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Parses a whole JSON text (a UTF-8 byte order mark is skipped).
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
-        try parse(bytes: Array(text.utf8))
+        var text = text
+        let result: Result<JSONValue, JSONSyntaxError> = text.withUTF8 { parse(buffer: $0) }
+        return try result.get()
     }
 
     /// Parses a whole JSON document from UTF-8 bytes.
     public static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        if parser.index < bytes.count {
-            throw parser.error("unexpected text after the end of the JSON document")
+        let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBufferPointer { parse(buffer: $0) }
+        return try result.get()
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONSyntaxError> {
+        var parser = JSONParser(bytes: buffer)
+        do throws(JSONSyntaxError) {
+            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+            parser.skipWhitespace()
+            let value = try parser.parseValue()
+            parser.skipWhitespace()
+            if parser.index < buffer.count {
+                throw parser.error("unexpected text after the end of the JSON document")
+            }
+            return .success(value)
+        } catch {
+            return .failure(error)
         }
-        return value
     }
 
     // MARK: - Values
@@ -86,14 +101,13 @@ public struct JSONParser {
             guard peek == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
             let keyStart = index
             let key = try parseString()
-            if object.contains(key) {
-                throw error("duplicate key \"\(key)\"", at: keyStart)
-            }
             skipWhitespace()
             guard peek == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            guard object.appendNew(key, try parseValue()) else {
+                throw error("duplicate key \"\(key)\"", at: keyStart)
+            }
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","): index += 1
@@ -132,39 +146,54 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = index
         index += 1
-        var scalars = String.UnicodeScalarView()
-        var runStart = index
-        func flush(_ end: Int, into scalars: inout String.UnicodeScalarView) {
-            if end > runStart { scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
-        }
+        let runStart = index
+        // Fast path: a string without escapes is one slice of the input, decoded once.
         while true {
             guard index < bytes.count else { throw error("unterminated string", at: start) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flush(index, into: &scalars)
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self)
                 index += 1
-                return String(scalars)
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 {
+                throw error("control character \(describe(byte)) in a string must be escaped")
+            }
+            if byte >= 0x80 {
+                index += try validateUTF8Sequence()
+            } else {
+                index += 1
+            }
+        }
+        // Slow path: escapes. Collect UTF-8 bytes in the scratch buffer, decode once at the end.
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        while true {
+            guard index < bytes.count else { throw error("unterminated string", at: start) }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: scratch, as: UTF8.self)
             }
             if byte < 0x20 {
                 throw error("control character \(describe(byte)) in a string must be escaped")
             }
             if byte == UInt8(ascii: "\\") {
-                flush(index, into: &scalars)
                 index += 1
                 guard index < bytes.count else { throw error("unterminated string", at: start) }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(escape)
+                case UInt8(ascii: "b"): scratch.append(0x08)
+                case UInt8(ascii: "f"): scratch.append(0x0C)
+                case UInt8(ascii: "n"): scratch.append(0x0A)
+                case UInt8(ascii: "r"): scratch.append(0x0D)
+                case UInt8(ascii: "t"): scratch.append(0x09)
                 case UInt8(ascii: "u"):
                     let first = try parseHex4()
+                    let scalar: Unicode.Scalar
                     if (0xD800...0xDBFF).contains(first) {
                         guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
                             bytes[index + 1] == UInt8(ascii: "u")
@@ -174,25 +203,26 @@ public struct JSONParser {
                         guard (0xDC00...0xDFFF).contains(second) else {
                             throw error("invalid low surrogate \\u\(hex(second))")
                         }
-                        let value = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-                        scalars.append(Unicode.Scalar(value)!)
+                        scalar = Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!
                     } else if (0xDC00...0xDFFF).contains(first) {
                         throw error("unpaired surrogate \\u\(hex(first))")
                     } else {
-                        scalars.append(Unicode.Scalar(first)!)
+                        scalar = Unicode.Scalar(first)!
                     }
+                    scratch.append(contentsOf: UTF8.encode(scalar)!)
                 default:
                     index -= 1
                     throw error("invalid escape \\\(describe(escape, quoted: false)) in a string")
                 }
-                runStart = index
                 continue
             }
             if byte >= 0x80 {
                 let length = try validateUTF8Sequence()
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]))
                 index += length
                 continue
             }
+            scratch.append(byte)
             index += 1
         }
     }
@@ -208,13 +238,22 @@ public struct JSONParser {
         default: throw error("invalid UTF-8 byte 0x\(hex(UInt32(lead)))")
         }
         guard index + length <= bytes.count else { throw error("truncated UTF-8 sequence") }
-        let slice = bytes[index..<(index + length)]
-        var iterator = slice.makeIterator()
-        var decoder = UTF8()
-        switch decoder.decode(&iterator) {
-        case .scalarValue: return length
-        default: throw error("invalid UTF-8 sequence")
+        // Continuation bytes are 10xxxxxx; the second byte's range also excludes overlong forms
+        // (E0, F0), surrogates (ED) and code points above U+10FFFF (F4).
+        let second = bytes[index + 1]
+        let secondRange: ClosedRange<UInt8> =
+            switch lead {
+            case 0xE0: 0xA0...0xBF
+            case 0xED: 0x80...0x9F
+            case 0xF0: 0x90...0xBF
+            case 0xF4: 0x80...0x8F
+            default: 0x80...0xBF
+            }
+        guard secondRange.contains(second) else { throw error("invalid UTF-8 sequence") }
+        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 {
+            throw error("invalid UTF-8 sequence")
         }
+        return length
     }
 
     private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
@@ -256,15 +295,16 @@ public struct JSONParser {
             guard let byte = peek, isDigit(byte) else { throw error("expected a digit in exponent") }
             while let byte = peek, isDigit(byte) { index += 1 }
         }
-        return JSONNumber(literal: String(decoding: bytes[start..<index], as: UTF8.self))
+        return JSONNumber(literal: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
     }
 
     private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
-        let expected = word.withUTF8Buffer { Array($0) }
-        guard bytes.count - index >= expected.count, Array(bytes[index..<(index + expected.count)]) == expected else {
-            throw error("invalid literal, expected \(word)")
+        let count = word.utf8CodeUnitCount
+        let matches = word.withUTF8Buffer { expected in
+            bytes.count - index >= count && bytes[index..<(index + count)].elementsEqual(expected)
         }
-        index += expected.count
+        guard matches else { throw error("invalid literal, expected \(word)") }
+        index += count
     }
 
     // MARK: - Helpers

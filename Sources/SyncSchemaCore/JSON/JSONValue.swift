@@ -37,60 +37,104 @@ public struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
 /// A JSON object that remembers its key order (for faithful, readable output) and compares by
 /// content (key order aside), which is how Graph treats objects.
 public struct JSONObject: Hashable, Sendable, Sequence {
-    /// Keys in insertion order.
-    public private(set) var keys: [String]
-    private var storage: [String: JSONValue]
+    // Members in order, and where each key is: iteration reads the array without hashing, lookups
+    // hash once.
+    private var entries: [(key: String, value: JSONValue)]
+    private var positions: [String: Int]
 
     /// An empty object.
     public init() {
-        keys = []
-        storage = [:]
+        entries = []
+        positions = [:]
     }
 
     /// An object from ordered pairs; a later duplicate key replaces the earlier value in place.
     public init(_ pairs: [(String, JSONValue)]) {
         self.init()
+        entries.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// Keys in insertion order.
+    public var keys: [String] { entries.map(\.key) }
+
     /// The number of members.
-    public var count: Int { keys.count }
+    public var count: Int { entries.count }
 
     /// Whether the object has no members.
-    public var isEmpty: Bool { keys.isEmpty }
+    public var isEmpty: Bool { entries.isEmpty }
 
     /// Reads a member; setting `nil` removes it, setting a new key appends it at the end.
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { positions[key].map { entries[$0].value } }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let position = positions[key] {
+                    entries[position].value = newValue
+                } else {
+                    positions[key] = entries.count
+                    entries.append((key, newValue))
+                }
+            } else if let position = positions.removeValue(forKey: key) {
+                entries.remove(at: position)
+                for later in position..<entries.count { positions[entries[later].key] = later }
             }
         }
     }
 
+    /// Appends a member whose key is not yet present, with one hash lookup; `false` (and no
+    /// change) when the key is already there. For the parser, which refuses duplicate keys.
+    mutating func appendNew(_ key: String, _ value: JSONValue) -> Bool {
+        let position = entries.count
+        // A modify access through `default:` inserts the new position only when the key is absent.
+        Self.touch(&positions[key, default: position])
+        guard positions.count > position else { return false }
+        entries.append((key, value))
+        return true
+    }
+
+    private static func touch(_ value: inout Int) {}
+
     /// Whether a member with this key exists (even if its value is `null`).
-    public func contains(_ key: String) -> Bool { storage[key] != nil }
+    public func contains(_ key: String) -> Bool { positions[key] != nil }
 
     /// Members in key order.
-    public var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, storage[$0]!) } }
+    public var pairs: [(key: String, value: JSONValue)] { entries }
 
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
-        pairs.makeIterator()
+        entries.makeIterator()
     }
 
     /// Reorders the keys: those named in `order` first (in that order), then the rest as they were.
     public func ordered(by order: [String]) -> JSONObject {
         var result = JSONObject()
-        for key in order { if let value = storage[key] { result[key] = value } }
-        for key in keys where result.storage[key] == nil { result[key] = storage[key]! }
+        result.entries.reserveCapacity(entries.count)
+        for key in order { if let value = self[key] { result[key] = value } }
+        for (key, value) in entries where result.positions[key] == nil { result[key] = value }
         return result
     }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+    /// Equal when the members are, whatever their order.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.entries.count == rhs.entries.count else { return false }
+        for (key, value) in lhs.entries {
+            guard let position = rhs.positions[key], rhs.entries[position].value == value else { return false }
+        }
+        return true
+    }
+
+    /// Independent of member order, like `==`: the members' hashes are combined commutatively.
+    public func hash(into hasher: inout Hasher) {
+        var combined = 0
+        for (key, value) in entries {
+            var member = Hasher()
+            member.combine(key)
+            member.combine(value)
+            combined = combined &+ member.finalize()
+        }
+        hasher.combine(entries.count)
+        hasher.combine(combined)
+    }
 }
 
 extension JSONValue {

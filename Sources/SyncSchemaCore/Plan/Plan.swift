@@ -49,9 +49,68 @@ public struct Plan: Sendable {
         return "Plan: \(add) to add, \(change) to change, \(remove) to remove."
     }
 
-    /// Fingerprint of a raw schema document, independent of key order and whitespace.
+    /// Fingerprint of a raw schema document, independent of key order and whitespace: SHA-256 of
+    /// `JSONWriter.compact(raw.sortedKeys())`, written straight to bytes without the sorted copy.
     public static func fingerprint(_ raw: JSONValue) -> String {
-        SHA256.hex(Array(JSONWriter.compact(raw.sortedKeys()).utf8))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 16)
+        writeSortedCompact(raw, into: &bytes)
+        return SHA256.hex(bytes)
+    }
+
+    /// The UTF-8 of `JSONWriter.compact(value.sortedKeys())`, byte for byte (fingerprints in saved
+    /// plans depend on it; a test compares the two).
+    static func writeSortedCompact(_ value: JSONValue, into output: inout [UInt8]) {
+        switch value {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number): output.append(contentsOf: number.text.utf8)
+        case .string(let text): writeString(text, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { output.append(contentsOf: ", ".utf8) }
+                writeSortedCompact(element, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            if object.isEmpty {
+                output.append(contentsOf: "{}".utf8)
+                return
+            }
+            output.append(contentsOf: "{ ".utf8)
+            for (offset, key) in object.keys.sorted().enumerated() {
+                if offset > 0 { output.append(contentsOf: ", ".utf8) }
+                writeString(key, into: &output)
+                output.append(contentsOf: ": ".utf8)
+                writeSortedCompact(object[key]!, into: &output)
+            }
+            output.append(contentsOf: " }".utf8)
+        }
+    }
+
+    /// A JSON string literal with the escapes of `JSONWriter.writeString` (all of them ASCII, so
+    /// bytes can be handled one at a time).
+    private static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
+            case 0x0A: output.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: output.append(contentsOf: #"\r"#.utf8)
+            case 0x09: output.append(contentsOf: #"\t"#.utf8)
+            case 0x08: output.append(contentsOf: #"\b"#.utf8)
+            case 0x0C: output.append(contentsOf: #"\f"#.utf8)
+            case 0..<0x20:
+                let digits = Array("0123456789ABCDEF".utf8)
+                output.append(contentsOf: #"\u00"#.utf8)
+                output.append(digits[Int(byte >> 4)])
+                output.append(digits[Int(byte & 0xF)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
     }
 }
 
