@@ -41,7 +41,8 @@ let package = Package(
             name: "SyncSchemaCLITests",
             dependencies: ["SyncSchemaCLI", "SyncSchemaCore", "SyncSchemaGraph", "SyncSchemaTestSupport"]),
         .testTarget(
-            name: "GraphEmulatorKitTests", dependencies: ["GraphEmulatorKit", "SyncSchemaCore", "SyncSchemaTestSupport"]),
+            name: "GraphEmulatorKitTests",
+            dependencies: ["GraphEmulatorKit", "SyncSchemaCore", "SyncSchemaTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["SyncSchemaCore", "SyncSchemaTestSupport", "GraphEmulatorKit"]),

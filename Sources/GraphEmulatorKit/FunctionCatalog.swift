@@ -74,7 +74,9 @@ public enum StandardExpressionCompiler {
             let expression = try ExpressionParser.parse(text)
             return .success(try MappingSource.compile(expression, functions: .builtIn))
         } catch let error as ExpressionError {
-            return .failure(EmulatorExpressionError(message: "Unable to parse expression '\(text)': \(error.message) at position \(error.column)."))
+            return .failure(
+                EmulatorExpressionError(
+                    message: "Unable to parse expression '\(text)': \(error.message) at position \(error.column)."))
         } catch {
             return .failure(EmulatorExpressionError(message: "Unable to parse expression '\(text)': \(error)"))
         }

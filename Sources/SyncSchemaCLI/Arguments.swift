@@ -136,11 +136,13 @@ enum ArgumentParser {
                 index += 1
             } else {
                 throw UsageError(
-                    message: "option '\(option.name)' needs a value (\(option.placeholder ?? "VALUE"))", command: command.name)
+                    message: "option '\(option.name)' needs a value (\(option.placeholder ?? "VALUE"))",
+                    command: command.name)
             }
             if !option.choices.isEmpty, !option.choices.contains(value) {
                 throw UsageError(
-                    message: "invalid value '\(value)' for '\(option.name)'; expected one of: \(option.choices.joined(separator: ", "))",
+                    message:
+                        "invalid value '\(value)' for '\(option.name)'; expected one of: \(option.choices.joined(separator: ", "))",
                     command: command.name)
             }
             parsed.values[option.name, default: []].append(value)

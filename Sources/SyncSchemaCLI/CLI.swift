@@ -23,8 +23,10 @@ public let syncschemaVersion = "0.1.0"
 public enum CLI {
     /// Every command, in the order `--help` lists them.
     static let commands: [CommandSpec] = [
-        InitCommand.spec, PullCommand.spec, PlanCommand.spec, ApplyCommand.spec, DriftCommand.spec, SnapshotCommand.spec, RestoreCommand.spec,
-        PromoteCommand.spec, WhoamiCommand.spec, AttributeCommand.spec, MappingCommand.spec, ValidateCommand.spec, FmtCommand.spec, NormalizeCommand.spec,
+        InitCommand.spec, PullCommand.spec, PlanCommand.spec, ApplyCommand.spec, DriftCommand.spec,
+        SnapshotCommand.spec, RestoreCommand.spec,
+        PromoteCommand.spec, WhoamiCommand.spec, AttributeCommand.spec, MappingCommand.spec, ValidateCommand.spec,
+        FmtCommand.spec, NormalizeCommand.spec,
         RenderCommand.spec, ExprCommand.spec, DocsCommand.spec, PayloadCommand.spec, JSONSchemaCommand.spec,
         CompletionsCommand.spec,
     ]
@@ -68,12 +70,20 @@ public enum CLI {
         if !command.subcommands.isEmpty {
             guard let name = rest.first, !name.hasPrefix("-") else {
                 context.out(HelpRenderer.render(command))
-                return rest.isEmpty ? ExitCode.usage : (rest.first == "--help" || rest.first == "-h" ? ExitCode.success : ExitCode.usage)
+                return rest.isEmpty
+                    ? ExitCode.usage
+                    : (rest.first == "--help" || rest.first == "-h" ? ExitCode.success : ExitCode.usage)
             }
-            guard let subcommand = command.subcommands.first(where: { $0.name.split(separator: " ").last.map(String.init) == name }) else {
+            guard
+                let subcommand = command.subcommands.first(where: {
+                    $0.name.split(separator: " ").last.map(String.init) == name
+                })
+            else {
                 var message = "unknown subcommand '\(name)' of `syncschema \(command.name)`"
                 let names = command.subcommands.compactMap { $0.name.split(separator: " ").last.map(String.init) }
-                if let suggestion = Suggestions.closest(to: name, in: names) { message += "; did you mean '\(suggestion)'?" }
+                if let suggestion = Suggestions.closest(to: name, in: names) {
+                    message += "; did you mean '\(suggestion)'?"
+                }
                 return report(UsageError(message: message, command: command.name), context: context)
             }
             command = subcommand
@@ -100,8 +110,9 @@ public enum CLI {
             context.err("error: \(error)\n")
             return ExitCode.usage
         case let error as CLIError:
-            context.err(error.message.split(separator: "\n", omittingEmptySubsequences: false).map { "error: \($0)" }
-                .joined(separator: "\n") + "\n")
+            context.err(
+                error.message.split(separator: "\n", omittingEmptySubsequences: false).map { "error: \($0)" }
+                    .joined(separator: "\n") + "\n")
             return error.exitCode
         case let error as SchemaError:
             context.printDiagnostics(error.diagnostics)
@@ -116,7 +127,9 @@ public enum CLI {
             context.err(error.description.split(separator: "\n").map { "error: \($0)" }.joined(separator: "\n") + "\n")
             return ExitCode.failure
         default:
-            context.err("error: internal error: \(error); please report this at https://github.com/syncschema/syncschema/issues\n")
+            context.err(
+                "error: internal error: \(error); please report this at https://github.com/syncschema/syncschema/issues\n"
+            )
             return ExitCode.internalError
         }
     }

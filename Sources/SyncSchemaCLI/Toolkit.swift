@@ -17,7 +17,8 @@ struct Toolkit {
             do {
                 response = try JSONParser.parse(text)
             } catch {
-                throw CLIError("\(functionsPath): invalid JSON at line \(error.line), column \(error.column): \(error.message)")
+                throw CLIError(
+                    "\(functionsPath): invalid JSON at line \(error.line), column \(error.column): \(error.message)")
             }
             do {
                 functions = functions.merging(try FunctionTable(functionsResponse: response))
@@ -38,7 +39,8 @@ struct Toolkit {
         do {
             return try JSONParser.parse(text)
         } catch {
-            throw CLIError("\(displayName(path)): invalid JSON at line \(error.line), column \(error.column): \(error.message)")
+            throw CLIError(
+                "\(displayName(path)): invalid JSON at line \(error.line), column \(error.column): \(error.message)")
         }
     }
 

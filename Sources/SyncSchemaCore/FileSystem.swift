@@ -77,7 +77,10 @@ public final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     public func list(_ directory: String) throws(FileSystemError) -> [String] {
         let prefix = Self.clean(directory) + "/"
         let names = lock.withLock {
-            Set(files.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count).split(separator: "/")[0]) })
+            Set(
+                files.keys.filter { $0.hasPrefix(prefix) }.map {
+                    String($0.dropFirst(prefix.count).split(separator: "/")[0])
+                })
         }
         if names.isEmpty { throw FileSystemError(path: directory, reason: "no such directory") }
         return names.sorted()

@@ -143,7 +143,8 @@ public final class GraphClient: Sendable {
             throw .authentication(error)
         } catch {
             throw .transport(
-                operation: "sign in", method: .post, path: "token", error: .other(redactor.redact("\(error)")), attempts: 1)
+                operation: "sign in", method: .post, path: "token", error: .other(redactor.redact("\(error)")),
+                attempts: 1)
         }
     }
 

@@ -28,7 +28,8 @@ public enum Fixtures {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url(relativePath).path)) ?? []
         return names.filter { name in
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: url(relativePath).appendingPathComponent(name).path, isDirectory: &isDirectory)
+            return FileManager.default.fileExists(
+                atPath: url(relativePath).appendingPathComponent(name).path, isDirectory: &isDirectory)
                 && isDirectory.boolValue
         }.sorted()
     }

@@ -26,15 +26,21 @@ import Testing
             script += line.replacingOccurrences(of: "http://127.0.0.1:8765", with: emulator.baseURL) + "\n"
         }
         #expect(script.contains("syncschema apply"), "the walkthrough lost its apply step")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("syncschema-readme-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "syncschema-readme-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try await ChildProcess.run(
             URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", script], directory: directory,
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path, "NO_COLOR": "1"],
+            environment: [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
+                "NO_COLOR": "1",
+            ],
             stdin: Data())
         #expect(result.exitCode == 0, "\(result)")
-        #expect(result.stdout.contains("Plan: 2 to add, 0 to change, 0 to remove."), "README says: exactly two additions\n\(result)")
+        #expect(
+            result.stdout.contains("Plan: 2 to add, 0 to change, 0 to remove."),
+            "README says: exactly two additions\n\(result)")
         #expect(result.stdout.contains("Live now matches the plan."), "\(result)")
         #expect(result.stdout.contains("1 checked, 0 drifted."), "\(result)")
     }

@@ -158,7 +158,8 @@ struct WorkflowTests {
         // dev's snapshot carries dev's extension attribute names; without --from-env they would be
         // planned into test verbatim, with --from-env they become test's.
         let translated = try await scenario.syncschema(
-            "restore", "--env", "test", "--app", "hr-employees", "--from", snapshot, "--to-other-job", "--from-env", "dev",
+            "restore", "--env", "test", "--app", "hr-employees", "--from", snapshot, "--to-other-job", "--from-env",
+            "dev",
             "--auto-approve")
         #expect(translated.exitCode == 0, "\(translated)")
         #expect(translated.stdout.contains("Nothing to apply"), "\(translated)")

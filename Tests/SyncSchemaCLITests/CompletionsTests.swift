@@ -14,14 +14,16 @@ import Testing
 
     /// Runs the bash completion function for a partial command line and returns the candidates.
     func complete(_ words: [String]) async throws -> [String] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("syncschema-completion-\(UUID().uuidString).bash")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "syncschema-completion-\(UUID().uuidString).bash")
         try await script("bash").write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let quoted = words.map { "'\($0)'" }.joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [
-            "-c", "source '\(file.path)'; COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1); _syncschema; printf '%s\\n' \"${COMPREPLY[@]}\"",
+            "-c",
+            "source '\(file.path)'; COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1); _syncschema; printf '%s\\n' \"${COMPREPLY[@]}\"",
         ]
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -42,7 +44,9 @@ import Testing
     @Test func everyCommandAppearsInEveryShell() async {
         for shell in CompletionsCommand.shells {
             let text = await script(shell)
-            for name in ["plan", "apply", "attribute", "mapping", "validate"] { #expect(text.contains(name), "\(shell): \(name)") }
+            for name in ["plan", "apply", "attribute", "mapping", "validate"] {
+                #expect(text.contains(name), "\(shell): \(name)")
+            }
         }
     }
 }

@@ -31,7 +31,8 @@ struct EditHarness {
         return await CLI.run(
             arguments: arguments,
             environment: CLIEnvironment(
-                output: OutputSink { out.append($0) }, errorOutput: OutputSink { err.append($0) }, fileSystem: fileSystem))
+                output: OutputSink { out.append($0) }, errorOutput: OutputSink { err.append($0) },
+                fileSystem: fileSystem))
     }
 }
 
@@ -60,7 +61,8 @@ struct EditHarness {
     @Test func csvHeadersWithQuotesAndByteOrderMark() async throws {
         let csv = "\u{FEFF}externalId,\"cost Center\",\"job \"\"code\"\"\",hireDate\r\n1,2,3,4\r\n"
         let harness = try EditHarness(extra: ["hr.csv": csv])
-        #expect(await harness.run("attribute", "add", "--app", "hr", "--from-csv", "hr.csv", "--namespace", "contoso") == 0)
+        #expect(
+            await harness.run("attribute", "add", "--app", "hr", "--from-csv", "hr.csv", "--namespace", "contoso") == 0)
         for name in ["costCenter", "jobcode", "hireDate"] {
             #expect(harness.schema.contains("urn:ietf:params:scim:schemas:extension:contoso:1.0:User:\(name)\""))
         }
@@ -71,8 +73,13 @@ struct EditHarness {
     @Test func removeRefusesWhileAMappingUsesIt() async throws {
         let harness = try EditHarness()
         #expect(await harness.run("attribute", "add", "--app", "hr", badge) == 0)
-        #expect(await harness.run("attribute", "add", "--app", "hr", "--directory", "Azure Active Directory", "--object", "User", "employeeType") == 0)
-        #expect(await harness.run("mapping", "set", "--app", "hr", "--target", "employeeType", "--source", "[\(badge)]") == 0)
+        #expect(
+            await harness.run(
+                "attribute", "add", "--app", "hr", "--directory", "Azure Active Directory", "--object", "User",
+                "employeeType") == 0)
+        #expect(
+            await harness.run("mapping", "set", "--app", "hr", "--target", "employeeType", "--source", "[\(badge)]")
+                == 0)
         let before = harness.schema
         #expect(await harness.run("attribute", "remove", "--app", "hr", badge) == 1)
         #expect(harness.err.text.contains("still used by the mapping to \"employeeType\""))
@@ -86,11 +93,15 @@ struct EditHarness {
 @Suite struct MappingCommandTests {
     @Test func setShowsWhatItReplacesAndIsIdempotent() async throws {
         let harness = try EditHarness()
-        #expect(await harness.run("mapping", "set", "--app", "hr", "--target", "jobTitle", "--source", "ToUpper( [title] )") == 0)
+        #expect(
+            await harness.run("mapping", "set", "--app", "hr", "--target", "jobTitle", "--source", "ToUpper( [title] )")
+                == 0)
         #expect(harness.out.text.contains("was: source [title]"))
         #expect(harness.schema.contains(#"{ "targetAttributeName": "jobTitle", "source": "ToUpper([title])" }"#))
         let once = harness.schema
-        #expect(await harness.run("mapping", "set", "--app", "hr", "--target", "jobTitle", "--source", "ToUpper([title])") == 0)
+        #expect(
+            await harness.run("mapping", "set", "--app", "hr", "--target", "jobTitle", "--source", "ToUpper([title])")
+                == 0)
         #expect(harness.schema == once)
         #expect(harness.out.text.contains("already present"))
     }
@@ -116,15 +127,21 @@ struct EditHarness {
 
     @Test func targetsMustExistAndFlowTypeIsWritten() async throws {
         let harness = try EditHarness()
-        #expect(await harness.run("mapping", "set", "--app", "hr", "--target", "employeeType", "--source", #""Employee""#) == 1)
+        #expect(
+            await harness.run("mapping", "set", "--app", "hr", "--target", "employeeType", "--source", #""Employee""#)
+                == 1)
         #expect(harness.err.text.contains(#"target attribute "employeeType" is not defined"#))
-        #expect(await harness.run("attribute", "add", "--app", "hr", "--directory", "Azure Active Directory", "employeeType") == 0)
+        #expect(
+            await harness.run(
+                "attribute", "add", "--app", "hr", "--directory", "Azure Active Directory", "employeeType") == 0)
         #expect(harness.schema.contains(#"{ "name": "employeeType" }"#))
         #expect(
             await harness.run(
                 "mapping", "set", "--app", "hr", "--target", "employeeType", "--source", #""Employee""#, "--flow-type",
                 "ObjectAddOnly") == 0)
-        #expect(harness.schema.contains(#""targetAttributeName": "employeeType", "source": "\"Employee\"", "flowType": "ObjectAddOnly""#))
+        #expect(
+            harness.schema.contains(
+                #""targetAttributeName": "employeeType", "source": "\"Employee\"", "flowType": "ObjectAddOnly""#))
     }
 }
 

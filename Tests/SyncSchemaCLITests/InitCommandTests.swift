@@ -7,7 +7,9 @@ import Testing
         let out = Captured()
         let code = await CLI.run(
             arguments: arguments,
-            environment: CLIEnvironment(output: OutputSink { out.append($0) }, errorOutput: OutputSink { out.append($0) }, fileSystem: fileSystem))
+            environment: CLIEnvironment(
+                output: OutputSink { out.append($0) }, errorOutput: OutputSink { out.append($0) },
+                fileSystem: fileSystem))
         return (code, out.text)
     }
 

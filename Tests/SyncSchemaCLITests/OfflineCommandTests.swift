@@ -266,7 +266,10 @@ let schemaWithWarning = """
         for arguments in [["--help"], ["help"]] {
             let out = await syncschema(arguments, fileSystem: InMemoryFileSystem())
             #expect(out.code == 0)
-            for section in ["OVERVIEW:", "USAGE: syncschema <subcommand>", "SUBCOMMANDS:", "OPTIONS:", "normalize", "validate", "expr"] {
+            for section in [
+                "OVERVIEW:", "USAGE: syncschema <subcommand>", "SUBCOMMANDS:", "OPTIONS:", "normalize", "validate",
+                "expr",
+            ] {
                 #expect(out.out.contains(section), "\(arguments) lacks \(section)")
             }
         }

@@ -14,9 +14,17 @@ import Testing
             precondition(text.components(separatedBy: old).count == 2, "fixture changed: \(old)")
             text = text.replacingOccurrences(of: old, with: new)
         }
-        edit(#"{ "name": "active", "type": "Boolean" },"#, #"{ "name": "active", "type": "Boolean" }, { "name": "urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId" },"#)
-        edit(#"{ "targetAttributeName": "jobTitle", "source": "[title]" },"#, #"{ "targetAttributeName": "jobTitle", "source": "Join(\" \", [title], [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department])" },"#)
-        edit(#""targetAttributeName": "employeeId", "source": "[externalId]", "matchingPriority": 1"#, #""targetAttributeName": "employeeId", "source": "[externalId]", "matchingPriority": 2"#)
+        edit(
+            #"{ "name": "active", "type": "Boolean" },"#,
+            #"{ "name": "active", "type": "Boolean" }, { "name": "urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId" },"#
+        )
+        edit(
+            #"{ "targetAttributeName": "jobTitle", "source": "[title]" },"#,
+            #"{ "targetAttributeName": "jobTitle", "source": "Join(\" \", [title], [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department])" },"#
+        )
+        edit(
+            #""targetAttributeName": "employeeId", "source": "[externalId]", "matchingPriority": 1"#,
+            #""targetAttributeName": "employeeId", "source": "[externalId]", "matchingPriority": 2"#)
         var file = try SchemaFile.read(text)
         // Remove one mapping and add a scoping filter.
         let mappingPath: JSONPath = [.key("synchronizationRules"), .index(0), .key("objectMappings"), .index(0)]
@@ -25,10 +33,21 @@ import Testing
         mappings.removeAll { $0["targetAttributeName"] == "telephoneNumber" }
         mapping["attributeMappings"] = .array(mappings)
         mapping["scope"] = [
-            "groups": [["name": "Employees", "clauses": [["operatorName": "EQUALS", "sourceOperandName": "userType", "targetOperand": ["values": ["Employee"]]]]]]
+            "groups": [
+                [
+                    "name": "Employees",
+                    "clauses": [
+                        [
+                            "operatorName": "EQUALS", "sourceOperandName": "userType",
+                            "targetOperand": ["values": ["Employee"]],
+                        ]
+                    ],
+                ]
+            ]
         ]
         file = file.replacing(at: mappingPath, with: .object(mapping))
-        return try Planner(codec: .standard()).plan(environment: "dev", app: "hr-employees", file: file, variables: [:], live: live)
+        return try Planner(codec: .standard()).plan(
+            environment: "dev", app: "hr-employees", file: file, variables: [:], live: live)
     }
 
     @Test func text() throws {

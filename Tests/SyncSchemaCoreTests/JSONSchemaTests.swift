@@ -22,8 +22,10 @@ import Testing
     }
 
     @Test func environmentSchemaListsEveryAuthMethod() throws {
-        let methods = JSONSchemas.environmentFile[path: [.key("properties"), .key("auth"), .key("oneOf")]]?.arrayValue ?? []
-        let names = Set(methods.compactMap { $0[path: [.key("properties"), .key("method"), .key("const")]]?.stringValue })
+        let methods =
+            JSONSchemas.environmentFile[path: [.key("properties"), .key("auth"), .key("oneOf")]]?.arrayValue ?? []
+        let names = Set(
+            methods.compactMap { $0[path: [.key("properties"), .key("method"), .key("const")]]?.stringValue })
         #expect(names == Set(AuthSetting.methodNames))
     }
 }

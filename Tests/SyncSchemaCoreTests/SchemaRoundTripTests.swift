@@ -70,7 +70,8 @@ let sampleRaw: JSONValue = try! JSONParser.parse(
         let attributes = try #require(api[path: [.key("objects"), .index(0), .key("attributes")]]?.arrayValue)
         #expect(attributes.map { $0["name"] } == ["externalId", "name.givenName"])  // sorted by name
         #expect(attributes[0] == ["name": "externalId", "anchor": true])
-        let mapping = try #require(file[path: [.key("synchronizationRules"), .index(0), .key("objectMappings"), .index(0)]])
+        let mapping = try #require(
+            file[path: [.key("synchronizationRules"), .index(0), .key("objectMappings"), .index(0)]])
         #expect(mapping["flowTypes"] == "Add,Update")
         let mappings = try #require(mapping["attributeMappings"]?.arrayValue)
         #expect(mappings.map { $0["targetAttributeName"] } == ["accountEnabled", "displayName", "employeeId"])
@@ -106,7 +107,8 @@ let sampleRaw: JSONValue = try! JSONParser.parse(
         let file = try SchemaFile.read(text)
         let rendered = try renderer.render(file, live: sampleRaw)
         let path: JSONPath = [
-            .key("synchronizationRules"), .index(0), .key("objectMappings"), .index(0), .key("attributeMappings"), .index(0),
+            .key("synchronizationRules"), .index(0), .key("objectMappings"), .index(0), .key("attributeMappings"),
+            .index(0),
         ]
         #expect(rendered[path: path.appending("source")]?["expression"] == "[userName]")
         // Everything else is exactly live.
@@ -141,10 +143,18 @@ let sampleRaw: JSONValue = try! JSONParser.parse(
     @Test func variablesSubstituteAndUnknownOnesAreReported() throws {
         let file: JSONValue = [
             "syncschema": 1,
-            "directories": [["name": "Azure Active Directory", "objects": [["name": "User", "attributes": [["name": "extension_${appId}_badge"]]]]]],
+            "directories": [
+                [
+                    "name": "Azure Active Directory",
+                    "objects": [["name": "User", "attributes": [["name": "extension_${appId}_badge"]]]],
+                ]
+            ],
         ]
         let rendered = try renderer.render(file, variables: ["appId": "0b3e"])
-        #expect(rendered[path: [.key("directories"), .index(0), .key("objects"), .index(0), .key("attributes"), .index(0), .key("name")]] == "extension_0b3e_badge")
+        #expect(
+            rendered[path: [
+                .key("directories"), .index(0), .key("objects"), .index(0), .key("attributes"), .index(0), .key("name"),
+            ]] == "extension_0b3e_badge")
         #expect(throws: SchemaError.self) { try renderer.render(file, variables: ["appid": "x"]) }
         do {
             _ = try renderer.render(file, variables: ["appid": "x"])

@@ -7,11 +7,15 @@ import Testing
     @Test func extensionPrefixAndPlainValuesBecomeVariables() {
         let file: JSONValue = [
             "syncschema": 1,
-            "names": ["extension_0b3e51c2a0b74b4e8c3b2b1f6f0e9d11_badgeId", "Join(\"@\", [mailNickname], \"contoso.com\")"],
+            "names": [
+                "extension_0b3e51c2a0b74b4e8c3b2b1f6f0e9d11_badgeId", "Join(\"@\", [mailNickname], \"contoso.com\")",
+            ],
         ]
-        let (result, warnings) = Templatizer.templatize(file, variables: ["extensionAppId": appId, "domain": "contoso.com"])
+        let (result, warnings) = Templatizer.templatize(
+            file, variables: ["extensionAppId": appId, "domain": "contoso.com"])
         #expect(warnings.isEmpty)
-        #expect(result["names"] == ["extension_${extensionAppId}_badgeId", "Join(\"@\", [mailNickname], \"${domain}\")"])
+        #expect(
+            result["names"] == ["extension_${extensionAppId}_badgeId", "Join(\"@\", [mailNickname], \"${domain}\")"])
     }
 
     @Test func renderingGivesTheTenantValuesBack() throws {
@@ -34,7 +38,8 @@ import Testing
 
     @Test func longerValuesWinOverValuesTheyContain() {
         let file: JSONValue = ["syncschema": 1, "a": "mail.contoso.com"]
-        let (result, _) = Templatizer.templatize(file, variables: ["domain": "contoso.com", "mailDomain": "mail.contoso.com"])
+        let (result, _) = Templatizer.templatize(
+            file, variables: ["domain": "contoso.com", "mailDomain": "mail.contoso.com"])
         #expect(result["a"] == "${mailDomain}")
     }
 }

@@ -47,30 +47,39 @@ enum ApplyCommand {
             return workspace.finish(outcomes)
         })
 
-    static func applySaved(_ path: String, workspace: Workspace, applier: Applier, arguments: ParsedArguments) async throws -> Int32 {
+    static func applySaved(_ path: String, workspace: Workspace, applier: Applier, arguments: ParsedArguments)
+        async throws -> Int32
+    {
         let saved = try SavedPlan.decode(try workspace.toolkit.readJSON(path), file: path)
         if let named = arguments.all("--env").first, named != saved.environment {
             throw CLIError("\(path) is a plan for environment '\(saved.environment)', not '\(named)'")
         }
         let environment = try workspace.environment(saved.environment)
         guard let app = environment.app(named: saved.app) else {
-            throw CLIError("\(path) is a plan for app '\(saved.app)', which environments/\(saved.environment).json no longer declares")
+            throw CLIError(
+                "\(path) is a plan for app '\(saved.app)', which environments/\(saved.environment).json no longer declares"
+            )
         }
         let target = Target(
-            environmentName: saved.environment, environment: environment, app: app, client: try workspace.client(for: environment))
+            environmentName: saved.environment, environment: environment, app: app,
+            client: try workspace.client(for: environment))
         let (location, live) = try await workspace.live(target)
         guard location.jobID == saved.jobID else {
-            throw CLIError("\(path) was made for job \(saved.jobID), but app '\(saved.app)' now resolves to \(location.jobID); plan again")
+            throw CLIError(
+                "\(path) was made for job \(saved.jobID), but app '\(saved.app)' now resolves to \(location.jobID); plan again"
+            )
         }
         guard Plan.fingerprint(live) == saved.liveHash else {
             var message = "\(path) is stale: the live schema of \(target.label) changed since the plan was made"
             if let before = saved.liveVersion, let now = live["version"]?.stringValue, before != now {
                 message += " (version \(before) → \(now))"
             }
-            throw CLIError(message + "; run `syncschema plan --env \(saved.environment) --app \(saved.app) --out \(path)` again")
+            throw CLIError(
+                message + "; run `syncschema plan --env \(saved.environment) --app \(saved.app) --out \(path)` again")
         }
         let normalizer = workspace.toolkit.normalizer
-        let changes = SchemaDiff.changes(live: try normalizer.normalize(live), desired: try normalizer.normalize(saved.document))
+        let changes = SchemaDiff.changes(
+            live: try normalizer.normalize(live), desired: try normalizer.normalize(saved.document))
         let plan = Plan(
             environment: saved.environment, app: saved.app, changes: changes, liveVersion: saved.liveVersion,
             liveHash: saved.liveHash, document: saved.document)

@@ -2,11 +2,14 @@ import SyncSchemaCore
 
 /// `syncschema attribute add|remove`: extension attributes in a schema file.
 enum AttributeCommand {
-    static let appOption = OptionSpec("--app", short: "a", .value(placeholder: "APP"), help: "The app (schemas/APP.json).")
+    static let appOption = OptionSpec(
+        "--app", short: "a", .value(placeholder: "APP"), help: "The app (schemas/APP.json).")
     static let directoryOption = OptionSpec(
-        "--directory", .value(placeholder: "NAME"), help: "Directory (default: the source directory of the first object mapping).")
+        "--directory", .value(placeholder: "NAME"),
+        help: "Directory (default: the source directory of the first object mapping).")
     static let objectOption = OptionSpec(
-        "--object", .value(placeholder: "NAME"), help: "Object (default: the source object of the first object mapping).")
+        "--object", .value(placeholder: "NAME"),
+        help: "Object (default: the source object of the first object mapping).")
 
     static let spec = CommandSpec(
         name: "attribute",
@@ -34,11 +37,17 @@ enum AttributeCommand {
             """,
         options: [
             appOption,
-            OptionSpec("--type", .value(placeholder: "TYPE"), choices: SchemaKind.attributeTypes, help: "Attribute type (default String)."),
+            OptionSpec(
+                "--type", .value(placeholder: "TYPE"), choices: SchemaKind.attributeTypes,
+                help: "Attribute type (default String)."),
             OptionSpec("--multivalued", help: "The attribute holds several values."),
             OptionSpec("--required", help: "The attribute is required."),
-            OptionSpec("--namespace", .value(placeholder: "NAMESPACE"), help: "Extension namespace for bare names (contoso → urn:…:contoso:1.0:User:NAME)."),
-            OptionSpec("--from-csv", .value(placeholder: "FILE"), help: "Add one attribute per column of this CSV file's header row."),
+            OptionSpec(
+                "--namespace", .value(placeholder: "NAMESPACE"),
+                help: "Extension namespace for bare names (contoso → urn:…:contoso:1.0:User:NAME)."),
+            OptionSpec(
+                "--from-csv", .value(placeholder: "FILE"),
+                help: "Add one attribute per column of this CSV file's header row."),
             directoryOption, objectOption,
         ],
         positionals: [PositionalSpec("NAME", optional: true, help: "Attribute name (bare, or a full urn:… name).")],
@@ -84,7 +93,8 @@ enum AttributeCommand {
                 if !name.hasPrefix("urn:") && !existing.contains(name) && (usesURNs || namespace != nil) {
                     guard let namespace else {
                         throw CLIError(
-                            "\"\(name)\" is a bare name and the object has no extension attributes to take a namespace from; pass --namespace NAME (e.g. contoso) or a full urn:…:1.0:User:\(name) name")
+                            "\"\(name)\" is a bare name and the object has no extension attributes to take a namespace from; pass --namespace NAME (e.g. contoso) or a full urn:…:1.0:User:\(name) name"
+                        )
                     }
                     name = ExtensionAttributeName.qualified(name, namespace: namespace)
                 }
@@ -93,7 +103,9 @@ enum AttributeCommand {
                 if let type = arguments.value("--type"), type != "String" { attribute["type"] = .string(type) }
                 if arguments.flag("--required") { attribute["required"] = true }
                 if arguments.flag("--multivalued") { attribute["multivalued"] = true }
-                if existing.contains(name), arguments.value("--type") == nil, !arguments.flag("--required"), !arguments.flag("--multivalued") {
+                if existing.contains(name), arguments.value("--type") == nil, !arguments.flag("--required"),
+                    !arguments.flag("--multivalued")
+                {
                     context.out("\(name) is already present in \(location.directoryName) › \(location.objectName)\n")
                     continue
                 }
@@ -118,7 +130,9 @@ enum AttributeCommand {
         discussion: "Refuses while an attribute mapping or a scoping filter still uses the attribute, and names them.",
         options: [appOption, directoryOption, objectOption],
         positionals: [PositionalSpec("NAME", help: "The attribute's full name.")],
-        examples: ["syncschema attribute remove --app hr-employees urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId"],
+        examples: [
+            "syncschema attribute remove --app hr-employees urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId"
+        ],
         run: { arguments, context in
             let session = try EditSession(arguments: arguments, context: context, command: "attribute remove")
             var editor = SchemaEditor(file: session.file)
@@ -126,7 +140,9 @@ enum AttributeCommand {
                 try editor.locateObject(directory: arguments.value("--directory"), object: arguments.value("--object"))
             }
             let name = arguments.positionals[0]
-            let outcome = try session.check { () throws(SchemaEditor.EditError) in try editor.removeAttribute(named: name, at: location) }
+            let outcome = try session.check { () throws(SchemaEditor.EditError) in
+                try editor.removeAttribute(named: name, at: location)
+            }
             if outcome == .unchanged {
                 context.out("\(name) is not in \(location.directoryName) › \(location.objectName); nothing to remove\n")
                 return ExitCode.success
@@ -173,7 +189,8 @@ struct EditSession {
         let introduced = validator.validate(edited).filter { $0.severity == .error && !before.contains($0.description) }
         if !introduced.isEmpty {
             throw CLIError(
-                "not writing \(path): the edit would make it invalid:\n" + introduced.map { "  \($0.description)" }.joined(separator: "\n"))
+                "not writing \(path): the edit would make it invalid:\n"
+                    + introduced.map { "  \($0.description)" }.joined(separator: "\n"))
         }
         let text = JSONWriter().string(toolkit.normalizer.format(edited))
         try context.fileSystem.writeText(text, to: path)

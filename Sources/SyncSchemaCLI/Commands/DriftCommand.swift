@@ -10,7 +10,9 @@ enum DriftCommand {
             found, 1 when a schema could not be read (a read failure is never reported as drift).
             """,
         options: RemoteOptions.common + [
-            OptionSpec("--format", .value(placeholder: "FORMAT"), choices: ["text", "markdown", "json"], help: "Output format (default text).")
+            OptionSpec(
+                "--format", .value(placeholder: "FORMAT"), choices: ["text", "markdown", "json"],
+                help: "Output format (default text).")
         ],
         positionals: [],
         examples: ["syncschema drift --all", "syncschema drift --env prod --format markdown"],
@@ -33,7 +35,10 @@ enum DriftCommand {
                 if let error {
                     failed += 1
                     context.err("error: \(target.label): \(error)\n")
-                    items.append(["environment": .string(target.environmentName), "app": .string(target.app.name), "status": "error", "error": .string(error)])
+                    items.append([
+                        "environment": .string(target.environmentName), "app": .string(target.app.name),
+                        "status": "error", "error": .string(error),
+                    ])
                     continue
                 }
                 guard let plan else { continue }
@@ -46,15 +51,19 @@ enum DriftCommand {
                 case "markdown":
                     text += plan.hasChanges ? PlanRenderer.markdown(plan) + "\n" : "- `\(target.label)`: in sync\n"
                 default:
-                    text += plan.hasChanges ? "drift    \(target.label): \(plan.summaryLine)\n" : "in sync  \(target.label)\n"
+                    text +=
+                        plan.hasChanges
+                        ? "drift    \(target.label): \(plan.summaryLine)\n" : "in sync  \(target.label)\n"
                 }
             }
             if format == "json" {
-                context.out(JSONWriter().string(["formatVersion": 1, "drift": .bool(drifted > 0), "results": .array(items)]))
+                context.out(
+                    JSONWriter().string(["formatVersion": 1, "drift": .bool(drifted > 0), "results": .array(items)]))
             } else {
                 context.out(text)
                 let checked = results.count - failed
-                context.out("\(checked) checked, \(drifted) drifted\(failed > 0 ? ", \(failed) could not be read" : "").\n")
+                context.out(
+                    "\(checked) checked, \(drifted) drifted\(failed > 0 ? ", \(failed) could not be read" : "").\n")
             }
             if failed > 0 { return ExitCode.failure }
             return drifted > 0 ? ExitCode.changes : ExitCode.success

@@ -13,7 +13,9 @@ enum ExprCommand {
         options: [
             OptionSpec("--json", help: "Print the compiled attributeMappingSource JSON instead of text."),
             OptionSpec("--pretty", help: "Print the expression over several lines."),
-            OptionSpec("--functions", .value(placeholder: "FUNCTIONS.json"), help: "A captured GET …/schema/functions response to use."),
+            OptionSpec(
+                "--functions", .value(placeholder: "FUNCTIONS.json"),
+                help: "A captured GET …/schema/functions response to use."),
         ],
         positionals: [PositionalSpec("EXPRESSION", help: "The expression text ('-' for standard input).")],
         examples: [
@@ -28,12 +30,14 @@ enum ExprCommand {
             do throws(ExpressionError) {
                 expression = try ExpressionParser.parse(text)
             } catch {
-                throw CLIError("expression: \(error.message) (column \(error.column))\n\(error.caretDiagnostic(source: text))")
+                throw CLIError(
+                    "expression: \(error.message) (column \(error.column))\n\(error.caretDiagnostic(source: text))")
             }
             let problems = checkExpression(expression, functions: toolkit.functions, knownAttributes: nil)
             if arguments.flag("--json") {
                 do {
-                    context.out(JSONWriter().string(try MappingSource.compile(expression, functions: toolkit.functions)))
+                    context.out(
+                        JSONWriter().string(try MappingSource.compile(expression, functions: toolkit.functions)))
                 } catch {
                     throw CLIError("expression: \(error)")
                 }

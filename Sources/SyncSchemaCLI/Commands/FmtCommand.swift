@@ -13,7 +13,9 @@ enum FmtCommand {
         options: [
             OptionSpec("--check", help: "Change nothing; exit 1 and name the files that are not canonical.")
         ],
-        positionals: [PositionalSpec("FILES", optional: true, repeating: true, help: "Schema files (default: schemas/*.json).")],
+        positionals: [
+            PositionalSpec("FILES", optional: true, repeating: true, help: "Schema files (default: schemas/*.json).")
+        ],
         examples: ["syncschema fmt", "syncschema fmt --check schemas/hr-employees.json"],
         run: { arguments, context in
             let toolkit = try Toolkit(functionsPath: nil, context: context)

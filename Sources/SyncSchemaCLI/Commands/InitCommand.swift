@@ -12,11 +12,14 @@ enum InitCommand {
             they are listed and kept.
             """,
         options: [
-            OptionSpec("--tenant", .value(placeholder: "TENANT"), help: "Tenant id or domain for the example environment."),
+            OptionSpec(
+                "--tenant", .value(placeholder: "TENANT"), help: "Tenant id or domain for the example environment."),
             OptionSpec("--env", .value(placeholder: "NAME"), help: "Name of the example environment (default dev)."),
             OptionSpec(
                 "--emulator", .value(placeholder: "URL"),
-                help: "Point the example environment at a graph-emulator (e.g. http://127.0.0.1:8765) with its demo client."),
+                help:
+                    "Point the example environment at a graph-emulator (e.g. http://127.0.0.1:8765) with its demo client."
+            ),
         ],
         positionals: [],
         examples: [
@@ -26,11 +29,15 @@ enum InitCommand {
         run: { arguments, context in
             let name = arguments.value("--env") ?? "dev"
             guard AppName.isValid(name) else {
-                throw UsageError(message: "'\(name)' is not a usable environment name (letters, digits, - and _)", command: "init")
+                throw UsageError(
+                    message: "'\(name)' is not a usable environment name (letters, digits, - and _)", command: "init")
             }
             let tenant = arguments.value("--tenant") ?? "contoso.onmicrosoft.com"
             let files: [(String, String)] = [
-                ("environments/\(name).json", exampleEnvironment(tenant: tenant, name: name, emulator: arguments.value("--emulator"))),
+                (
+                    "environments/\(name).json",
+                    exampleEnvironment(tenant: tenant, name: name, emulator: arguments.value("--emulator"))
+                ),
                 ("environments/README.md", environmentsGuide),
                 ("schemas/README.md", schemasGuide),
                 (".gitignore", gitignore),
@@ -62,7 +69,9 @@ enum InitCommand {
 
     static func exampleEnvironment(tenant: String, name: String, emulator: String?) -> String {
         let cloud: JSONValue = emulator.map { ["graph": .string($0), "login": .string($0)] } ?? "global"
-        let secret = emulator == nil ? "SYNCSCHEMA_\(name.uppercased().replacingAll("-", with: "_"))_SECRET" : "SYNCSCHEMA_DEMO_SECRET"
+        let secret =
+            emulator == nil
+            ? "SYNCSCHEMA_\(name.uppercased().replacingAll("-", with: "_"))_SECRET" : "SYNCSCHEMA_DEMO_SECRET"
         let value: JSONValue = [
             "syncschema": 1,
             "tenant": .string(tenant),

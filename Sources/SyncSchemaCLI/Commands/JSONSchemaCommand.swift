@@ -16,7 +16,8 @@ enum JSONSchemaCommand {
             let kinds = ["schema-file": JSONSchemas.schemaFile, "environment-file": JSONSchemas.environmentFile]
             let kind = arguments.positionals[0]
             guard let document = kinds[kind] else {
-                throw UsageError(message: "unknown kind '\(kind)'; expected schema-file or environment-file", command: "json-schema")
+                throw UsageError(
+                    message: "unknown kind '\(kind)'; expected schema-file or environment-file", command: "json-schema")
             }
             context.out(JSONWriter().string(document))
             return ExitCode.success

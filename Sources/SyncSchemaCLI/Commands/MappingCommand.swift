@@ -28,10 +28,15 @@ enum MappingCommand {
             """,
         options: [
             AttributeCommand.appOption, targetOption,
-            OptionSpec("--source", .value(placeholder: "EXPRESSION"), help: "The source expression ([attribute], \"constant\" or Function(…))."),
+            OptionSpec(
+                "--source", .value(placeholder: "EXPRESSION"),
+                help: "The source expression ([attribute], \"constant\" or Function(…))."),
             OptionSpec("--default", .value(placeholder: "VALUE"), help: "Default value when the source is null."),
-            OptionSpec("--flow-type", .value(placeholder: "TYPE"), choices: SchemaKind.attributeFlowTypes, help: "When the mapping applies (default Always)."),
-            OptionSpec("--match", .value(placeholder: "N"), help: "Use for matching objects, with precedence N (1 first)."),
+            OptionSpec(
+                "--flow-type", .value(placeholder: "TYPE"), choices: SchemaKind.attributeFlowTypes,
+                help: "When the mapping applies (default Always)."),
+            OptionSpec(
+                "--match", .value(placeholder: "N"), help: "Use for matching objects, with precedence N (1 first)."),
             objectMappingOption,
         ],
         positionals: [],
@@ -60,30 +65,39 @@ enum MappingCommand {
                 do throws(ExpressionError) {
                     expression = try ExpressionParser.parse(source)
                 } catch {
-                    throw CLIError("--source: \(error.message) (column \(error.column))\n\(error.caretDiagnostic(source: source))")
+                    throw CLIError(
+                        "--source: \(error.message) (column \(error.column))\n\(error.caretDiagnostic(source: source))")
                 }
-                let known = editor.attributeNames(directory: location.sourceDirectoryName, object: location.sourceObjectName)
+                let known = editor.attributeNames(
+                    directory: location.sourceDirectoryName, object: location.sourceObjectName)
                 let problems = checkExpression(expression, functions: session.toolkit.functions, knownAttributes: known)
                 let errors = problems.filter { $0.severity == .error }
                 if !errors.isEmpty {
                     throw CLIError("--source: " + errors.map(\.message).joined(separator: "\n--source: "))
                 }
-                for problem in problems where problem.severity == .warning { context.err("warning: --source: \(problem.message)\n") }
+                for problem in problems where problem.severity == .warning {
+                    context.err("warning: --source: \(problem.message)\n")
+                }
                 mapping["source"] = .string(expression.canonicalText)
             }
             if let value = arguments.value("--default") {
                 if value.isEmpty {
-                    throw CLIError("--default is empty; the service accepts an empty default but then provisions nothing — leave it out instead")
+                    throw CLIError(
+                        "--default is empty; the service accepts an empty default but then provisions nothing — leave it out instead"
+                    )
                 }
                 mapping["defaultValue"] = .string(value)
             }
             if let text = arguments.value("--match") {
                 guard let priority = Int(text), priority >= 1 else {
-                    throw UsageError(message: "--match expects a precedence number from 1, got '\(text)'", command: "mapping set")
+                    throw UsageError(
+                        message: "--match expects a precedence number from 1, got '\(text)'", command: "mapping set")
                 }
                 mapping["matchingPriority"] = .int(priority)
             }
-            if let flowType = arguments.value("--flow-type"), flowType != "Always" { mapping["flowType"] = .string(flowType) }
+            if let flowType = arguments.value("--flow-type"), flowType != "Always" {
+                mapping["flowType"] = .string(flowType)
+            }
             let outcome = editor.setMapping(mapping, at: location)
             switch outcome {
             case .unchanged, .removed:
@@ -129,7 +143,9 @@ enum MappingCommand {
         var parts: [String] = []
         if let source = mapping["source"] { parts.append("source \(PlanRenderer.show(source))") }
         if let value = mapping["defaultValue"], value != .null { parts.append("default \(PlanRenderer.show(value))") }
-        if let priority = mapping["matchingPriority"]?.intValue, priority > 0 { parts.append("matching priority \(priority)") }
+        if let priority = mapping["matchingPriority"]?.intValue, priority > 0 {
+            parts.append("matching priority \(priority)")
+        }
         if let flow = mapping["flowType"]?.stringValue { parts.append("flow \(flow)") }
         return parts.isEmpty ? "(no source)" : parts.joined(separator: ", ")
     }

@@ -11,7 +11,9 @@ enum NormalizeCommand {
             not know are kept verbatim. Reads standard input when RAW is '-'.
             """,
         options: [
-            OptionSpec("--functions", .value(placeholder: "FUNCTIONS.json"), help: "A captured GET …/schema/functions response to read expressions with.")
+            OptionSpec(
+                "--functions", .value(placeholder: "FUNCTIONS.json"),
+                help: "A captured GET …/schema/functions response to read expressions with.")
         ],
         positionals: [PositionalSpec("RAW.json", help: "The raw schema document ('-' for standard input).")],
         examples: [

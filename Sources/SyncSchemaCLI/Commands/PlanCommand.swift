@@ -12,8 +12,12 @@ enum PlanCommand {
             it would PUT) for `syncschema apply FILE`, which refuses it if live changes in between.
             """,
         options: RemoteOptions.common + [
-            OptionSpec("--format", .value(placeholder: "FORMAT"), choices: ["text", "markdown", "json"], help: "Output format (default text)."),
-            OptionSpec("--out", .value(placeholder: "FILE"), help: "Save the plan for `syncschema apply FILE` (one environment and app)."),
+            OptionSpec(
+                "--format", .value(placeholder: "FORMAT"), choices: ["text", "markdown", "json"],
+                help: "Output format (default text)."),
+            OptionSpec(
+                "--out", .value(placeholder: "FILE"),
+                help: "Save the plan for `syncschema apply FILE` (one environment and app)."),
             OptionSpec("--detailed-exitcode", help: "Exit 2 when there are changes (0 none, 1 error)."),
         ],
         positionals: [],
@@ -49,20 +53,29 @@ enum PlanCommand {
                 let document: JSONValue =
                     plans.count == 1 && results.count == 1
                     ? PlanRenderer.json(plans[0])
-                    : ["formatVersion": .int(PlanRenderer.formatVersion), "plans": .array(plans.map(PlanRenderer.json))]
+                    : [
+                        "formatVersion": .int(PlanRenderer.formatVersion),
+                        "plans": .array(plans.map(PlanRenderer.json)),
+                    ]
                 context.out(JSONWriter().string(document))
-                outcomes = results.map { var outcome = $0.0; outcome.output = ""; return outcome }
+                outcomes = results.map {
+                    var outcome = $0.0; outcome.output = ""; return outcome
+                }
             default:
                 outcomes = results.map { result in
                     var outcome = result.0
                     if let plan = result.1 {
-                        outcome.output = format == "markdown" ? PlanRenderer.markdown(plan) + "\n" : PlanRenderer.text(plan, color: context.colorEnabled) + "\n"
+                        outcome.output =
+                            format == "markdown"
+                            ? PlanRenderer.markdown(plan) + "\n"
+                            : PlanRenderer.text(plan, color: context.colorEnabled) + "\n"
                     }
                     return outcome
                 }
             }
             if let out, let plan = plans.first, let location = results.first?.2 {
-                try context.fileSystem.writeText(JSONWriter().string(SavedPlan.encode(plan, location: location)), to: out)
+                try context.fileSystem.writeText(
+                    JSONWriter().string(SavedPlan.encode(plan, location: location)), to: out)
                 context.err("saved the plan to \(out); apply it with `syncschema apply \(out)`\n")
             }
             let code = workspace.finish(outcomes)
@@ -79,7 +92,8 @@ extension Workspace {
         let file = try schemaFile(for: target.app.name)
         let (location, live) = try await live(target)
         let plan = try Planner(codec: toolkit.codec).plan(
-            environment: target.environmentName, app: target.app.name, file: file, variables: target.environment.variables,
+            environment: target.environmentName, app: target.app.name, file: file,
+            variables: target.environment.variables,
             live: live)
         return (plan, location)
     }
@@ -96,7 +110,8 @@ enum SavedPlan {
         object["servicePrincipalId"] = .string(location.servicePrincipalID)
         object["jobId"] = .string(location.jobID)
         object["document"] = plan.document
-        return .object(object.ordered(by: ["formatVersion", "kind", "environment", "app", "servicePrincipalId", "jobId"]))
+        return .object(
+            object.ordered(by: ["formatVersion", "kind", "environment", "app", "servicePrincipalId", "jobId"]))
     }
 
     /// What a saved plan holds.
@@ -111,17 +126,23 @@ enum SavedPlan {
 
     static func decode(_ value: JSONValue, file: String) throws -> Contents {
         guard value["kind"]?.stringValue == kind else {
-            throw CLIError("\(file) is not a saved plan (no \"kind\": \"\(kind)\"); create one with `syncschema plan --out \(file)`")
+            throw CLIError(
+                "\(file) is not a saved plan (no \"kind\": \"\(kind)\"); create one with `syncschema plan --out \(file)`"
+            )
         }
         guard value["formatVersion"]?.intValue == PlanRenderer.formatVersion else {
-            throw CLIError("\(file): unsupported plan format version; re-create it with this syncschema (`syncschema plan --out`)")
+            throw CLIError(
+                "\(file): unsupported plan format version; re-create it with this syncschema (`syncschema plan --out`)")
         }
         func string(_ key: String) throws -> String {
-            guard let text = value[key]?.stringValue else { throw CLIError("\(file): at `\(key)`: expected a string; the plan file is damaged, re-create it") }
+            guard let text = value[key]?.stringValue else {
+                throw CLIError("\(file): at `\(key)`: expected a string; the plan file is damaged, re-create it")
+            }
             return text
         }
         guard let document = value["document"], document.objectValue != nil else {
-            throw CLIError("\(file): at `document`: expected the schema object to PUT; the plan file is damaged, re-create it")
+            throw CLIError(
+                "\(file): at `document`: expected the schema object to PUT; the plan file is damaged, re-create it")
         }
         return Contents(
             environment: try string("environment"), app: try string("app"), liveHash: try string("liveHash"),

@@ -23,7 +23,9 @@ enum PromoteCommand {
             guard let from = arguments.value("--from"), let to = arguments.value("--to") else {
                 throw UsageError(message: "promote needs --from ENV and --to ENV", command: "promote")
             }
-            guard from != to else { throw UsageError(message: "--from and --to name the same environment", command: "promote") }
+            guard from != to else {
+                throw UsageError(message: "--from and --to name the same environment", command: "promote")
+            }
             var sourceArguments = arguments
             sourceArguments.values["--env"] = [from]
             var targetArguments = arguments
@@ -38,7 +40,9 @@ enum PromoteCommand {
                 guard let source = sources.first(where: { $0.app.name == destination.app.name }) else {
                     outcomes.append(
                         UnitOutcome(
-                            errors: ["\(destination.label): environment '\(from)' declares no app '\(destination.app.name)'"],
+                            errors: [
+                                "\(destination.label): environment '\(from)' declares no app '\(destination.app.name)'"
+                            ],
                             exitCode: ExitCode.failure))
                     continue
                 }
@@ -60,7 +64,10 @@ enum PromoteCommand {
                     outcome.warnings += warnings.map { "\(source.label): \($0.message)" }
                     outcomes.append(outcome)
                 } catch {
-                    outcomes.append(UnitOutcome(errors: ["\(destination.label): \(Workspace.message(for: error))"], exitCode: ExitCode.failure))
+                    outcomes.append(
+                        UnitOutcome(
+                            errors: ["\(destination.label): \(Workspace.message(for: error))"],
+                            exitCode: ExitCode.failure))
                 }
             }
             let code = workspace.finish(outcomes)

@@ -18,19 +18,25 @@ enum RestoreCommand {
             OptionSpec("--to-other-job", help: "Allow restoring a snapshot taken from another job or tenant."),
             OptionSpec(
                 "--from-env", .value(placeholder: "ENV"),
-                help: "The environment the snapshot was taken in: its variable values (such as the extension app id) are translated to this environment's."),
+                help:
+                    "The environment the snapshot was taken in: its variable values (such as the extension app id) are translated to this environment's."
+            ),
         ] + ApplyOptions.all,
         positionals: [],
-        examples: ["syncschema restore --env dev --app hr-employees --from snapshots/dev/hr-employees/20261123T101500.000Z.json"],
+        examples: [
+            "syncschema restore --env dev --app hr-employees --from snapshots/dev/hr-employees/20261123T101500.000Z.json"
+        ],
         run: { arguments, context in
             guard let from = arguments.value("--from") else {
                 throw UsageError(message: "missing --from FILE (a snapshot under snapshots/)", command: "restore")
             }
             let workspace = try Workspace(arguments: arguments, context: context)
-            let target = try workspace.targets(arguments, command: "restore", singleEnvironment: true, singleApp: true)[0]
+            let target = try workspace.targets(arguments, command: "restore", singleEnvironment: true, singleApp: true)[
+                0]
             let snapshot = try workspace.toolkit.readJSON(from)
             guard snapshot.objectValue != nil, snapshot["syncschema"] == nil else {
-                throw CLIError("\(from) is not a snapshot (raw Graph schema JSON); to apply a schema file use `syncschema apply`")
+                throw CLIError(
+                    "\(from) is not a snapshot (raw Graph schema JSON); to apply a schema file use `syncschema apply`")
             }
             var desired: JSONValue
             do {
@@ -40,18 +46,23 @@ enum RestoreCommand {
             }
             var variables: [String: String] = [:]
             if let source = arguments.value("--from-env") {
-                let (templatized, warnings) = Templatizer.templatize(desired, variables: try workspace.environment(source).variables)
+                let (templatized, warnings) = Templatizer.templatize(
+                    desired, variables: try workspace.environment(source).variables)
                 for warning in warnings { context.err("warning: \(source): \(warning.message)\n") }
                 desired = templatized
                 variables = target.environment.variables
             }
             let (location, live) = try await workspace.live(target)
-            if let snapshotJob = snapshot["id"]?.stringValue, snapshotJob != location.jobID, !arguments.flag("--to-other-job") {
+            if let snapshotJob = snapshot["id"]?.stringValue, snapshotJob != location.jobID,
+                !arguments.flag("--to-other-job")
+            {
                 throw CLIError(
-                    "\(from) was taken from job \(snapshotJob), not \(target.label)'s job \(location.jobID); pass --to-other-job to restore it here")
+                    "\(from) was taken from job \(snapshotJob), not \(target.label)'s job \(location.jobID); pass --to-other-job to restore it here"
+                )
             }
             let plan = try Planner(codec: workspace.toolkit.codec).plan(
-                environment: target.environmentName, app: target.app.name, file: desired, variables: variables, live: live)
+                environment: target.environmentName, app: target.app.name, file: desired, variables: variables,
+                live: live)
             let applier = Applier(workspace: workspace, arguments: arguments)
             return workspace.finish([await applier.apply(plan, target: target, location: location, live: live)])
         })

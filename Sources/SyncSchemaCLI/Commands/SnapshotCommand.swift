@@ -20,7 +20,8 @@ enum SnapshotCommand {
                 var outcome = UnitOutcome()
                 do {
                     let (_, raw) = try await workspace.live(target)
-                    let path = try workspace.writeSnapshot(raw, environment: target.environmentName, app: target.app.name)
+                    let path = try workspace.writeSnapshot(
+                        raw, environment: target.environmentName, app: target.app.name)
                     outcome.output = "saved \(target.label) to \(path)\n"
                 } catch {
                     outcome.errors = ["\(target.label): \(Workspace.message(for: error))"]

@@ -12,9 +12,13 @@ enum ValidateCommand {
         options: [
             OptionSpec("--strict", help: "Treat warnings as errors."),
             OptionSpec("--format", .value(placeholder: "FORMAT"), choices: ["text", "json"], help: "Output format."),
-            OptionSpec("--functions", .value(placeholder: "FUNCTIONS.json"), help: "A captured GET …/schema/functions response to check expressions with."),
+            OptionSpec(
+                "--functions", .value(placeholder: "FUNCTIONS.json"),
+                help: "A captured GET …/schema/functions response to check expressions with."),
         ],
-        positionals: [PositionalSpec("FILES", optional: true, repeating: true, help: "Schema files (default: schemas/*.json).")],
+        positionals: [
+            PositionalSpec("FILES", optional: true, repeating: true, help: "Schema files (default: schemas/*.json).")
+        ],
         examples: ["syncschema validate", "syncschema validate --strict --format json schemas/hr-employees.json"],
         run: { arguments, context in
             let toolkit = try Toolkit(functionsPath: arguments.value("--functions"), context: context)
@@ -25,7 +29,9 @@ enum ValidateCommand {
                 let name = toolkit.displayName(path)
                 do {
                     let file = try toolkit.readSchemaFile(path)
-                    all += toolkit.validate(file).map { var copy = $0; copy.file = name; return copy }
+                    all += toolkit.validate(file).map {
+                        var copy = $0; copy.file = name; return copy
+                    }
                 } catch let error as SchemaError {
                     all += error.diagnostics
                 } catch let error as FileSystemError {
@@ -37,7 +43,8 @@ enum ValidateCommand {
                 let items: [JSONValue] = all.map { diagnostic in
                     [
                         "severity": .string(diagnostic.severity.rawValue), "code": .string(diagnostic.code),
-                        "file": diagnostic.file.map(JSONValue.string) ?? .null, "path": .string(diagnostic.path.description),
+                        "file": diagnostic.file.map(JSONValue.string) ?? .null,
+                        "path": .string(diagnostic.path.description),
                         "message": .string(diagnostic.message),
                     ]
                 }
@@ -51,7 +58,11 @@ enum ValidateCommand {
                 let errors = all.filter { $0.severity == .error }.count
                 let warnings = all.filter { $0.severity == .warning }.count
                 let summary = "\(files.count) file(s) checked: \(errors) error(s), \(warnings) warning(s)"
-                if failing.isEmpty { context.out(summary + "\n") } else { context.err(summary + (strict ? " (strict)" : "") + "\n") }
+                if failing.isEmpty {
+                    context.out(summary + "\n")
+                } else {
+                    context.err(summary + (strict ? " (strict)" : "") + "\n")
+                }
             }
             return failing.isEmpty ? ExitCode.success : ExitCode.failure
         })

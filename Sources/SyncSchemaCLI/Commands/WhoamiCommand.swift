@@ -28,14 +28,22 @@ enum WhoamiCommand {
                 do {
                     let token = try await client.accessToken()
                     let claims = JWTClaims(token.token)
-                    if let app = claims?["appid"]?.stringValue ?? claims?["azp"]?.stringValue { context.out("client       \(app)\n") }
+                    if let app = claims?["appid"]?.stringValue ?? claims?["azp"]?.stringValue {
+                        context.out("client       \(app)\n")
+                    }
                     if let roles = claims?["roles"]?.arrayValue?.compactMap(\.stringValue) {
                         context.out("permissions  \(roles.sorted().joined(separator: ", "))\n")
-                        if !roles.contains("Synchronization.ReadWrite.All") && !roles.contains("Application.ReadWrite.OwnedBy") {
-                            context.out("             (read-only: plan, drift and snapshot work; apply needs Synchronization.ReadWrite.All)\n")
+                        if !roles.contains("Synchronization.ReadWrite.All")
+                            && !roles.contains("Application.ReadWrite.OwnedBy")
+                        {
+                            context.out(
+                                "             (read-only: plan, drift and snapshot work; apply needs Synchronization.ReadWrite.All)\n"
+                            )
                         }
                     } else {
-                        context.out("permissions  (the token is not a readable JWT; the first request will show what it may do)\n")
+                        context.out(
+                            "permissions  (the token is not a readable JWT; the first request will show what it may do)\n"
+                        )
                     }
                 } catch {
                     context.err("error: \(name): sign-in failed: \(Workspace.message(for: error))\n")
@@ -46,7 +54,9 @@ enum WhoamiCommand {
                     let target = Target(environmentName: name, environment: environment, app: app, client: client)
                     do {
                         let location = try await workspace.locate(target)
-                        context.out("app          \(app.name): service principal \(location.servicePrincipalID), job \(location.jobID)\n")
+                        context.out(
+                            "app          \(app.name): service principal \(location.servicePrincipalID), job \(location.jobID)\n"
+                        )
                     } catch {
                         context.err("error: \(target.label): \(Workspace.message(for: error))\n")
                         code = ExitCode.failure

@@ -45,7 +45,8 @@ enum PlanRenderer {
         guard plan.hasChanges else { return text }
         let risks = plan.risks
         if !risks.isEmpty {
-            text += "\n> [!WARNING]\n> **\(risks.count) risk\(risks.count == 1 ? "" : "s") to review before applying**\n>\n"
+            text +=
+                "\n> [!WARNING]\n> **\(risks.count) risk\(risks.count == 1 ? "" : "s") to review before applying**\n>\n"
             for risk in risks { text += "> - **\(risk.riskClass.rawValue)**: \(escapeMarkdown(risk.message))\n" }
         }
         var body = "```diff\n"
@@ -59,7 +60,8 @@ enum PlanRenderer {
         body += "```\n"
         let lineCount = body.split(separator: "\n").count
         if lineCount > 25 {
-            text += "\n<details><summary>\(plan.changes.count) changes (\(lineCount) lines)</summary>\n\n\(body)\n</details>\n"
+            text +=
+                "\n<details><summary>\(plan.changes.count) changes (\(lineCount) lines)</summary>\n\n\(body)\n</details>\n"
         } else {
             text += "\n" + body
         }
@@ -85,7 +87,10 @@ enum PlanRenderer {
             "risks": .array(
                 plan.changes.flatMap { change in
                     change.risks.map { risk in
-                        ["class": .string(risk.riskClass.rawValue), "message": .string(risk.message), "subject": .string(RiskRules.describe(change))]
+                        [
+                            "class": .string(risk.riskClass.rawValue), "message": .string(risk.message),
+                            "subject": .string(RiskRules.describe(change)),
+                        ]
                     }
                 }),
             "changes": .array(plan.changes.map(json)),
@@ -94,13 +99,16 @@ enum PlanRenderer {
 
     static func json(_ change: Change) -> JSONValue {
         var object = JSONObject([
-            ("action", .string(change.action.rawValue)), ("kind", .string(change.kind.rawValue)), ("name", .string(change.name)),
+            ("action", .string(change.action.rawValue)), ("kind", .string(change.kind.rawValue)),
+            ("name", .string(change.name)),
             ("parents", .array(change.parents.map { ["kind": .string($0.kind.rawValue), "name": .string($0.name)] })),
             ("path", .string(change.location.description)),
         ])
         if !change.properties.isEmpty {
             object["properties"] = .array(
-                change.properties.map { ["key": .string($0.key), "before": $0.before ?? .null, "after": $0.after ?? .null] })
+                change.properties.map {
+                    ["key": .string($0.key), "before": $0.before ?? .null, "after": $0.after ?? .null]
+                })
         }
         if let node = change.node { object["node"] = node }
         return .object(object)
@@ -119,7 +127,8 @@ enum PlanRenderer {
         for change in changes {
             let heading =
                 change.parents.isEmpty
-                ? "schema" : change.parents.map { "\(RiskRules.label($0.kind)) \"\($0.name)\"" }.joined(separator: " › ")
+                ? "schema"
+                : change.parents.map { "\(RiskRules.label($0.kind)) \"\($0.name)\"" }.joined(separator: " › ")
             if let last = result.last, last.heading == heading {
                 result[result.count - 1].changes.append(change)
             } else {

@@ -3,11 +3,13 @@ import SyncSchemaGraph
 
 /// The options that guard writes, shared by apply, restore and promote.
 enum ApplyOptions {
-    static let autoApprove = OptionSpec("--auto-approve", help: "Apply without asking (protected environments also need --confirm-env).")
+    static let autoApprove = OptionSpec(
+        "--auto-approve", help: "Apply without asking (protected environments also need --confirm-env).")
     static let allowDestructive = OptionSpec(
         "--allow-destructive", help: "Allow removing attributes, mappings, object mappings or scoping groups.")
     static let confirmEnvironment = OptionSpec(
-        "--confirm-env", .value(placeholder: "ENV"), help: "Name a protected environment again to apply to it with --auto-approve.")
+        "--confirm-env", .value(placeholder: "ENV"),
+        help: "Name a protected environment again to apply to it with --auto-approve.")
 
     static let all = [autoApprove, allowDestructive, confirmEnvironment]
 }
@@ -50,20 +52,26 @@ struct Applier {
             snapshot = try workspace.writeSnapshot(live, environment: target.environmentName, app: target.app.name)
             outcome.output += "snapshot of live \(label) saved to \(snapshot)\n"
         } catch {
-            outcome.errors = ["\(label): cannot save the snapshot before writing, so nothing was applied: \(Workspace.message(for: error))"]
+            outcome.errors = [
+                "\(label): cannot save the snapshot before writing, so nothing was applied: \(Workspace.message(for: error))"
+            ]
             outcome.exitCode = ExitCode.failure
             return outcome
         }
         do {
-            try await target.client.putSchema(servicePrincipalID: location.servicePrincipalID, jobID: location.jobID, schema: plan.document)
+            try await target.client.putSchema(
+                servicePrincipalID: location.servicePrincipalID, jobID: location.jobID, schema: plan.document)
         } catch {
-            outcome.errors = [await diagnoseFailedWrite(error, plan: plan, target: target, location: location, snapshot: snapshot)]
+            outcome.errors = [
+                await diagnoseFailedWrite(error, plan: plan, target: target, location: location, snapshot: snapshot)
+            ]
             outcome.exitCode = ExitCode.failure
             return outcome
         }
         let after: JSONValue
         do {
-            after = try await target.client.getSchema(servicePrincipalID: location.servicePrincipalID, jobID: location.jobID)
+            after = try await target.client.getSchema(
+                servicePrincipalID: location.servicePrincipalID, jobID: location.jobID)
         } catch {
             outcome.errors = [
                 "\(label): the schema was written, but reading it back to verify failed: \(Workspace.message(for: error)); run `syncschema plan --env \(target.environmentName) --app \(target.app.name)` to check"
@@ -74,12 +82,15 @@ struct Applier {
         let (add, change, remove) = plan.summary
         let differences = serviceDifferences(expected: plan.document, actual: after)
         if differences.isEmpty {
-            outcome.output += "Applied to \(label): \(add) added, \(change) changed, \(remove) removed. Live now matches the plan.\n"
+            outcome.output +=
+                "Applied to \(label): \(add) added, \(change) changed, \(remove) removed. Live now matches the plan.\n"
         } else {
             outcome.output += "Applied to \(label): \(add) added, \(change) changed, \(remove) removed.\n"
             outcome.warnings = [
                 "\(label): the service stored \(differences.count) thing(s) differently from what was sent: "
-                    + differences.prefix(5).map { "\(RiskRules.describe($0)) (\($0.properties.map(\.key).joined(separator: ", ")))" }
+                    + differences.prefix(5).map {
+                        "\(RiskRules.describe($0)) (\($0.properties.map(\.key).joined(separator: ", ")))"
+                    }
                     .joined(separator: "; ") + "; run `syncschema pull` to take them into the schema file"
             ]
         }
@@ -89,25 +100,35 @@ struct Applier {
     /// Differences between what was PUT and what the service now returns, as a plan would show them.
     func serviceDifferences(expected: JSONValue, actual: JSONValue) -> [Change] {
         let normalizer = workspace.toolkit.normalizer
-        guard let wanted = try? normalizer.normalize(expected), let stored = try? normalizer.normalize(actual) else { return [] }
+        guard let wanted = try? normalizer.normalize(expected), let stored = try? normalizer.normalize(actual) else {
+            return []
+        }
         return SchemaDiff.changes(live: wanted, desired: stored)
     }
 
     /// After a failed PUT: read live again and say which state it is in.
-    func diagnoseFailedWrite(_ error: Error, plan: Plan, target: Target, location: JobLocation, snapshot: String) async -> String {
+    func diagnoseFailedWrite(_ error: Error, plan: Plan, target: Target, location: JobLocation, snapshot: String) async
+        -> String
+    {
         let label = target.label
         let reason = Workspace.message(for: error)
-        guard let now = try? await target.client.getSchema(servicePrincipalID: location.servicePrincipalID, jobID: location.jobID)
+        guard
+            let now = try? await target.client.getSchema(
+                servicePrincipalID: location.servicePrincipalID, jobID: location.jobID)
         else {
-            return "\(label): writing the schema failed (\(reason)) and live could not be read back, so its state is unknown; run `syncschema plan --env \(target.environmentName) --app \(target.app.name)` when Graph answers again. The schema before this run is saved in \(snapshot)."
+            return
+                "\(label): writing the schema failed (\(reason)) and live could not be read back, so its state is unknown; run `syncschema plan --env \(target.environmentName) --app \(target.app.name)` when Graph answers again. The schema before this run is saved in \(snapshot)."
         }
         if Plan.fingerprint(now) == plan.liveHash {
-            return "\(label): writing the schema failed (\(reason)); live is unchanged. Re-run apply when Graph answers again."
+            return
+                "\(label): writing the schema failed (\(reason)); live is unchanged. Re-run apply when Graph answers again."
         }
         if serviceDifferences(expected: plan.document, actual: now).isEmpty {
-            return "\(label): the write reported an error (\(reason)), but live now matches the plan: the change is applied."
+            return
+                "\(label): the write reported an error (\(reason)), but live now matches the plan: the change is applied."
         }
-        return "\(label): writing the schema failed (\(reason)) and live has changed since the plan (another writer?); review with `syncschema plan`, or go back with `syncschema restore --env \(target.environmentName) --app \(target.app.name) --from \(snapshot)`."
+        return
+            "\(label): writing the schema failed (\(reason)) and live has changed since the plan (another writer?); review with `syncschema plan`, or go back with `syncschema restore --env \(target.environmentName) --app \(target.app.name) --from \(snapshot)`."
     }
 
     /// `nil` when the change may go ahead, otherwise why not.
@@ -115,12 +136,14 @@ struct Applier {
         let name = target.environmentName
         if arguments.flag("--auto-approve") {
             if target.environment.isProtected, arguments.value("--confirm-env") != name {
-                return "\(target.label): environment '\(name)' is protected: --auto-approve also needs --confirm-env \(name)"
+                return
+                    "\(target.label): environment '\(name)' is protected: --auto-approve also needs --confirm-env \(name)"
             }
             return nil
         }
         guard context.environment.isInputTerminal else {
-            return "\(target.label): not applying without confirmation; standard input is not a terminal, so pass --auto-approve (and --confirm-env \(name) for a protected environment)"
+            return
+                "\(target.label): not applying without confirmation; standard input is not a terminal, so pass --auto-approve (and --confirm-env \(name) for a protected environment)"
         }
         context.out(output)
         let expected = target.environment.isProtected ? name : "yes"

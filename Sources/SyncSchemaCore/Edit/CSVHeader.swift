@@ -56,7 +56,9 @@ public enum CSVHeader {
             }
         }
         if inQuotes { throw ParseError(message: "unterminated quoted name", column: columns.count + 1) }
-        if !current.isEmpty || wasQuoted || !columns.isEmpty { columns.append(wasQuoted ? current : current.trimmingSpaces) }
+        if !current.isEmpty || wasQuoted || !columns.isEmpty {
+            columns.append(wasQuoted ? current : current.trimmingSpaces)
+        }
         return columns
     }
 }

@@ -46,11 +46,13 @@ public struct SchemaEditor: Sendable {
             objectName = objectName ?? (directory == nil ? mapping.mapping["sourceObjectName"]?.stringValue : nil)
         }
         guard let directoryName else {
-            throw EditError("the schema has no synchronization rule to take the source directory from; pass --directory")
+            throw EditError(
+                "the schema has no synchronization rule to take the source directory from; pass --directory")
         }
         guard let d = directories.firstIndex(where: { $0["name"]?.stringValue == directoryName }) else {
             let names = directories.compactMap { $0["name"]?.stringValue }
-            throw EditError("no directory \"\(directoryName)\" in the schema (it has: \(names.joined(separator: ", ")))")
+            throw EditError(
+                "no directory \"\(directoryName)\" in the schema (it has: \(names.joined(separator: ", ")))")
         }
         let objects = directories[d]["objects"]?.arrayValue ?? []
         let resolvedObject = objectName ?? (objects.count == 1 ? objects[0]["name"]?.stringValue : nil)
@@ -59,7 +61,9 @@ public struct SchemaEditor: Sendable {
         }
         guard let o = objects.firstIndex(where: { $0["name"]?.stringValue == resolvedObject }) else {
             let names = objects.compactMap { $0["name"]?.stringValue }
-            throw EditError("no object \"\(resolvedObject)\" in directory \"\(directoryName)\" (it has: \(names.joined(separator: ", ")))")
+            throw EditError(
+                "no object \"\(resolvedObject)\" in directory \"\(directoryName)\" (it has: \(names.joined(separator: ", ")))"
+            )
         }
         return ObjectLocation(directory: d, object: o, directoryName: directoryName, objectName: resolvedObject)
     }
@@ -73,7 +77,9 @@ public struct SchemaEditor: Sendable {
         [.key("directories"), .index(location.directory), .key("objects"), .index(location.object), .key("attributes")]
     }
 
-    private func firstObjectMapping(named name: String? = nil) -> (rule: JSONValue, mapping: JSONValue, ruleIndex: Int, mappingIndex: Int)? {
+    private func firstObjectMapping(named name: String? = nil) -> (
+        rule: JSONValue, mapping: JSONValue, ruleIndex: Int, mappingIndex: Int
+    )? {
         for (r, rule) in (file["synchronizationRules"]?.arrayValue ?? []).enumerated() {
             for (m, mapping) in (rule["objectMappings"]?.arrayValue ?? []).enumerated() {
                 if let name {
@@ -124,7 +130,8 @@ public struct SchemaEditor: Sendable {
         let users = uses(of: name, in: location)
         if !users.isEmpty {
             throw EditError(
-                "attribute \"\(name)\" is still used by \(users.joined(separator: "; ")); remove or change those first (`syncschema mapping remove`)")
+                "attribute \"\(name)\" is still used by \(users.joined(separator: "; ")); remove or change those first (`syncschema mapping remove`)"
+            )
         }
         list.remove(at: index)
         file = file.replacing(at: attributesPath(location), with: .array(list))
@@ -222,7 +229,9 @@ public struct SchemaEditor: Sendable {
     /// Removes the mapping to a target attribute.
     public mutating func removeMapping(target: String, at location: MappingLocation) -> Outcome {
         var list = attributeMappings(at: location)
-        guard let index = list.firstIndex(where: { $0["targetAttributeName"]?.stringValue == target }) else { return .unchanged }
+        guard let index = list.firstIndex(where: { $0["targetAttributeName"]?.stringValue == target }) else {
+            return .unchanged
+        }
         list.remove(at: index)
         file = file.replacing(at: mappingsPath(location), with: .array(list))
         return .removed

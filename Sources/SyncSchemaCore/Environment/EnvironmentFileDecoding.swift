@@ -524,4 +524,3 @@ public enum EndpointPolicy {
         return String(text.prefix { $0 != ":" })
     }
 }
-

@@ -17,7 +17,9 @@ public enum JSONSchemas {
         for name in KindName.allCases where name != .schema { definitions[name.rawValue] = node(name) }
         var properties = JSONObject()
         properties["$schema"] = ["type": "string"]
-        properties["syncschema"] = ["const": .int(schemaFileFormatVersion), "description": "Format version of this file."]
+        properties["syncschema"] = [
+            "const": .int(schemaFileFormatVersion), "description": "Format version of this file.",
+        ]
         for child in SchemaKind.of(.schema).children {
             properties[child.key] = ["type": "array", "items": ["$ref": .string("#/$defs/\(child.kind.rawValue)")]]
         }
@@ -25,7 +27,10 @@ public enum JSONSchemas {
             JSONObject([
                 ("$schema", dialect), ("$id", "https://syncschema.dev/schemas/schema-file.schema.json"),
                 ("title", "syncschema schema file"),
-                ("description", "The desired synchronization schema of one Entra provisioning app (schemas/<app>.json)."),
+                (
+                    "description",
+                    "The desired synchronization schema of one Entra provisioning app (schemas/<app>.json)."
+                ),
                 ("type", "object"), ("required", ["syncschema"]), ("properties", .object(properties)),
                 ("$defs", .object(definitions)),
             ]))
@@ -49,14 +54,16 @@ public enum JSONSchemas {
     private static func property(_ key: String, kind: SchemaKind, name: KindName) -> JSONValue {
         var schema = JSONObject()
         if name == .attributeMapping, key == "source" {
-            schema["description"] = "Expression text, e.g. Join(\" \", [name.givenName], [name.familyName]); or a raw attributeMappingSource object."
+            schema["description"] =
+                "Expression text, e.g. Join(\" \", [name.givenName], [name.familyName]); or a raw attributeMappingSource object."
             schema["type"] = ["string", "object", "null"]
         } else if let allowed = kind.enums[key] {
             schema["enum"] = .array(allowed.map { .string($0) })
         } else if let words = kind.flags[key] {
             schema["type"] = "string"
             schema["description"] = .string("Comma-separated: \(words.joined(separator: ", "))")
-            schema["pattern"] = .string("^\\s*(\(words.joined(separator: "|")))(\\s*,\\s*(\(words.joined(separator: "|"))))*\\s*$")
+            schema["pattern"] = .string(
+                "^\\s*(\(words.joined(separator: "|")))(\\s*,\\s*(\(words.joined(separator: "|"))))*\\s*$")
         } else if kind.strings.contains(key) {
             schema["type"] = kind.defaults[key] == .null ? ["string", "null"] : "string"
         } else if kind.booleans.contains(key) {
@@ -110,7 +117,10 @@ public enum JSONSchemas {
             JSONObject([
                 ("$schema", dialect), ("$id", "https://syncschema.dev/schemas/environment-file.schema.json"),
                 ("title", "syncschema environment file"),
-                ("description", "One tenant, its credentials (by environment variable name) and variables (environments/<env>.json)."),
+                (
+                    "description",
+                    "One tenant, its credentials (by environment variable name) and variables (environments/<env>.json)."
+                ),
                 ("type", "object"), ("required", ["syncschema", "tenant", "auth"]), ("properties", .object(properties)),
                 ("additionalProperties", false),
             ]))

@@ -89,7 +89,8 @@ public enum SchemaDiff {
     public static func changes(live: JSONValue, desired: JSONValue) -> [Change] {
         var walker = Walker()
         walker.node(
-            live.objectValue ?? JSONObject(), desired.objectValue ?? JSONObject(), kind: .schema, name: "schema", parents: [],
+            live.objectValue ?? JSONObject(), desired.objectValue ?? JSONObject(), kind: .schema, name: "schema",
+            parents: [],
             at: .root)
         return walker.changes
     }
@@ -98,18 +99,22 @@ public enum SchemaDiff {
         var changes: [Change] = []
 
         mutating func node(
-            _ live: JSONObject, _ desired: JSONObject, kind name: KindName, name identity: String, parents: [Change.Parent],
+            _ live: JSONObject, _ desired: JSONObject, kind name: KindName, name identity: String,
+            parents: [Change.Parent],
             at path: JSONPath
         ) {
             let kind = SchemaKind.of(name)
             var properties: [Change.Property] = []
             var keys = live.keys
             for key in desired.keys where !live.contains(key) { keys.append(key) }
-            for key in keys where key != "syncschema" && key != "$schema" && !kind.children.contains(where: { $0.key == key }) {
+            for key in keys
+            where key != "syncschema" && key != "$schema" && !kind.children.contains(where: { $0.key == key }) {
                 let before = live[key].flatMap { kind.isDefault(key, $0) ? nil : $0 }
                 let after = desired[key].flatMap { kind.isDefault(key, $0) ? nil : $0 }
                 if before == after { continue }
-                if kind.flags[key] != nil, case .string(let a)? = before, case .string(let b)? = after, FlagsValue.sameSet(a, b) {
+                if kind.flags[key] != nil, case .string(let a)? = before, case .string(let b)? = after,
+                    FlagsValue.sameSet(a, b)
+                {
                     continue
                 }
                 properties.append(Change.Property(key: key, before: before, after: after))
@@ -117,7 +122,8 @@ public enum SchemaDiff {
             let here = parents + [Change.Parent(kind: name, name: identity)]
             if !properties.isEmpty {
                 let change = Change(
-                    action: .change, kind: name, name: identity, parents: parents, location: path, properties: properties,
+                    action: .change, kind: name, name: identity, parents: parents, location: path,
+                    properties: properties,
                     node: nil, risks: [])
                 changes.append(withRisks(change, live: .object(live), desired: .object(desired)))
             }
@@ -134,7 +140,9 @@ public enum SchemaDiff {
         ) {
             var liveIndex: [String: [Int]] = [:]
             for (offset, element) in live.enumerated() {
-                if let id = SchemaKind.identity(of: element, child.identity) { liveIndex[id, default: []].append(offset) }
+                if let id = SchemaKind.identity(of: element, child.identity) {
+                    liveIndex[id, default: []].append(offset)
+                }
             }
             var used: [String: Int] = [:]
             var matched = Set<Int>()
@@ -146,7 +154,8 @@ public enum SchemaDiff {
                     let liveOffset = offsets[occurrence]
                     matched.insert(liveOffset)
                     node(
-                        live[liveOffset].objectValue ?? JSONObject(), element.objectValue ?? JSONObject(), kind: child.kind,
+                        live[liveOffset].objectValue ?? JSONObject(), element.objectValue ?? JSONObject(),
+                        kind: child.kind,
                         name: id, parents: parents, at: path.appending(offset))
                 } else {
                     let change = Change(
@@ -180,7 +189,9 @@ public enum RiskRules {
         let what = describe(change)
         if change.action == .remove {
             risks.append(
-                Risk(.removal, "\(what) is removed; needs --allow-destructive. Data it provisioned is no longer maintained."))
+                Risk(
+                    .removal,
+                    "\(what) is removed; needs --allow-destructive. Data it provisioned is no longer maintained."))
         }
         switch change.kind {
         case .objectMapping:
@@ -198,7 +209,10 @@ public enum RiskRules {
                         let after = Set(FlagsValue.words(property.after?.stringValue ?? "Add,Update,Delete"))
                         if after.contains("Delete") && !before.contains("Delete") {
                             risks.append(
-                                Risk(.deleteFlow, "Delete is added to the flow types of \(what): out-of-scope objects will be deleted in the target"))
+                                Risk(
+                                    .deleteFlow,
+                                    "Delete is added to the flow types of \(what): out-of-scope objects will be deleted in the target"
+                                ))
                         }
                     case "enabled":
                         risks.append(
@@ -206,20 +220,26 @@ public enum RiskRules {
                                 .objectMappingEnabled,
                                 property.after == false
                                     ? "\(what) is disabled: its objects stop being provisioned"
-                                    : "\(what) is enabled: every source object in scope is provisioned on the next cycle"))
+                                    : "\(what) is enabled: every source object in scope is provisioned on the next cycle"
+                            ))
                     default: break
                     }
                 }
             }
             if change.action == .add, let scope = desired?["scope"], scope != .null {
-                risks.append(Risk(.scopingFilter, "\(what) is added with a scoping filter: the next cycle evaluates every object against it"))
+                risks.append(
+                    Risk(
+                        .scopingFilter,
+                        "\(what) is added with a scoping filter: the next cycle evaluates every object against it"))
             }
         case .attributeMapping:
             let wasMatching = (live?["matchingPriority"]?.intValue ?? 0) > 0
             let isMatching = (desired?["matchingPriority"]?.intValue ?? 0) > 0
             let matchingChanged =
                 change.action == .change
-                && change.properties.contains { $0.key == "matchingPriority" || ($0.key == "source" && (wasMatching || isMatching)) }
+                && change.properties.contains {
+                    $0.key == "matchingPriority" || ($0.key == "source" && (wasMatching || isMatching))
+                }
             if (change.action != .change && (wasMatching || isMatching)) || matchingChanged {
                 risks.append(
                     Risk(
@@ -231,7 +251,10 @@ public enum RiskRules {
             if let property = change.properties.first(where: { $0.key == "type" }) {
                 let before = property.before?.stringValue ?? "String"
                 let after = property.after?.stringValue ?? "String"
-                risks.append(Risk(.targetType, "type of \(what) changes from \(before) to \(after): mappings to it may start failing"))
+                risks.append(
+                    Risk(
+                        .targetType,
+                        "type of \(what) changes from \(before) to \(after): mappings to it may start failing"))
             }
         default:
             break

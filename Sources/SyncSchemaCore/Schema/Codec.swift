@@ -12,7 +12,8 @@ extension MappingSourceCodec {
                 do throws(ExpressionError) {
                     expression = try ExpressionParser.parse(text)
                 } catch {
-                    throw CompileError(message: "\(error.message) at column \(error.column)\n\(error.caretDiagnostic(source: text))")
+                    throw CompileError(
+                        message: "\(error.message) at column \(error.column)\n\(error.caretDiagnostic(source: text))")
                 }
                 do throws(ExpressionJSONError) {
                     return try MappingSource.compile(expression, functions: functions)

@@ -135,7 +135,10 @@ public struct SchemaError: Error, Sendable, CustomStringConvertible {
 
     /// The problems attributed to `file`.
     public func inFile(_ file: String) -> SchemaError {
-        SchemaError(diagnostics: diagnostics.map { var copy = $0; copy.file = copy.file ?? file; return copy })
+        SchemaError(
+            diagnostics: diagnostics.map {
+                var copy = $0; copy.file = copy.file ?? file; return copy
+            })
     }
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }

@@ -92,7 +92,9 @@ public struct Renderer: Sendable {
             return result.ordered(by: kind.leadingKeys)
         }
 
-        mutating func mergeList(_ desired: JSONValue, _ live: JSONValue?, _ child: SchemaKind.ChildList, at path: JSONPath)
+        mutating func mergeList(
+            _ desired: JSONValue, _ live: JSONValue?, _ child: SchemaKind.ChildList, at path: JSONPath
+        )
             -> JSONValue
         {
             guard case .array(let wanted) = desired else { return desired }
@@ -100,7 +102,9 @@ public struct Renderer: Sendable {
             // Index live elements by (identity, occurrence) so duplicates pair up in order.
             var liveIndex: [String: [Int]] = [:]
             for (offset, element) in current.enumerated() {
-                if let id = SchemaKind.identity(of: element, child.identity) { liveIndex[id, default: []].append(offset) }
+                if let id = SchemaKind.identity(of: element, child.identity) {
+                    liveIndex[id, default: []].append(offset)
+                }
             }
             var used: [String: Int] = [:]
             var merged: [(liveOffset: Int?, value: JSONValue)] = []
@@ -135,7 +139,8 @@ public struct Renderer: Sendable {
                     return try codec.compile(text)
                 } catch {
                     diagnostics.append(
-                        Diagnostic(.error, "expression does not compile: \(error)", at: path, code: "expression-syntax"))
+                        Diagnostic(.error, "expression does not compile: \(error)", at: path, code: "expression-syntax")
+                    )
                     return value
                 }
             default:

@@ -30,7 +30,10 @@ public enum SchemaFile {
     public static func check(_ document: JSONValue) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         guard case .object(let root) = document else {
-            return [Diagnostic(.error, "expected a JSON object at the top level, found \(document.kindDescription)", code: "shape")]
+            return [
+                Diagnostic(
+                    .error, "expected a JSON object at the top level, found \(document.kindDescription)", code: "shape")
+            ]
         }
         switch root["syncschema"] {
         case nil:
@@ -51,36 +54,47 @@ public enum SchemaFile {
         var body = root
         body["syncschema"] = nil
         if let schemaRef = body["$schema"], schemaRef.stringValue == nil {
-            diagnostics.append(Diagnostic(.error, "expected a string (the URL or path of the JSON Schema)", at: [.key("$schema")], code: "type"))
+            diagnostics.append(
+                Diagnostic(
+                    .error, "expected a string (the URL or path of the JSON Schema)", at: [.key("$schema")],
+                    code: "type"))
         }
         body["$schema"] = nil
         checkNode(body, kind: .schema, at: .root, into: &diagnostics)
         return diagnostics
     }
 
-    private static func checkNode(_ object: JSONObject, kind name: KindName, at path: JSONPath, into diagnostics: inout [Diagnostic]) {
+    private static func checkNode(
+        _ object: JSONObject, kind name: KindName, at path: JSONPath, into diagnostics: inout [Diagnostic]
+    ) {
         let kind = SchemaKind.of(name)
         let known = kind.knownKeys
         for (key, value) in object {
             let here = path.appending(key)
             if !known.contains(key) {
-                if let suggestion = Suggestions.closest(to: key, in: Array(known)), Suggestions.editDistance(key, suggestion) <= 2 {
+                if let suggestion = Suggestions.closest(to: key, in: Array(known)),
+                    Suggestions.editDistance(key, suggestion) <= 2
+                {
                     diagnostics.append(
                         Diagnostic(
-                            .error, "unknown key \"\(key)\" in \(kind.displayName); did you mean \"\(suggestion)\"?", at: here,
+                            .error, "unknown key \"\(key)\" in \(kind.displayName); did you mean \"\(suggestion)\"?",
+                            at: here,
                             code: "unknown-key"))
                 }
                 continue
             }
             if let child = kind.children.first(where: { $0.key == key }) {
                 guard case .array(let elements) = value else {
-                    diagnostics.append(typeError(here, "an array of \(plural(SchemaKind.of(child.kind).displayName))", value))
+                    diagnostics.append(
+                        typeError(here, "an array of \(plural(SchemaKind.of(child.kind).displayName))", value))
                     continue
                 }
                 for (offset, element) in elements.enumerated() {
                     guard case .object(let member) = element else {
                         diagnostics.append(
-                            typeError(here.appending(offset), "\(article(SchemaKind.of(child.kind).displayName)) object", element))
+                            typeError(
+                                here.appending(offset), "\(article(SchemaKind.of(child.kind).displayName)) object",
+                                element))
                         continue
                     }
                     checkNode(member, kind: child.kind, at: here.appending(offset), into: &diagnostics)
@@ -98,7 +112,9 @@ public enum SchemaFile {
                 if let text = value.stringValue {
                     if !allowed.contains(text) {
                         var message = "invalid value \"\(text)\"; expected one of \(allowed.joined(separator: ", "))"
-                        if let suggestion = Suggestions.closest(to: text, in: allowed) { message += " (did you mean \"\(suggestion)\"?)" }
+                        if let suggestion = Suggestions.closest(to: text, in: allowed) {
+                            message += " (did you mean \"\(suggestion)\"?)"
+                        }
                         diagnostics.append(Diagnostic(.error, message, at: here, code: "enum"))
                     }
                 } else {
@@ -108,7 +124,8 @@ public enum SchemaFile {
                 for word in FlagsValue.words(text) where !words.contains(word) {
                     diagnostics.append(
                         Diagnostic(
-                            .error, "invalid flag \"\(word)\"; expected a comma-separated list of \(words.joined(separator: ", "))",
+                            .error,
+                            "invalid flag \"\(word)\"; expected a comma-separated list of \(words.joined(separator: ", "))",
                             at: here, code: "enum"))
                 }
             } else if name == .attributeMapping, key == "source", value.stringValue == nil, value.objectValue == nil {

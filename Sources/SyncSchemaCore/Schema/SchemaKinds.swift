@@ -162,7 +162,9 @@ extension SchemaKind {
         ])
 
     /// Attribute flow types (reference/graph-sync-api.md §2.7).
-    public static let attributeFlowTypes = ["Always", "ObjectAddOnly", "MultiValueAddOnly", "ValueAddOnly", "AttributeAddOnly"]
+    public static let attributeFlowTypes = [
+        "Always", "ObjectAddOnly", "MultiValueAddOnly", "ValueAddOnly", "AttributeAddOnly",
+    ]
 
     static let attributeMapping = SchemaKind(
         displayName: "attribute mapping",

@@ -76,7 +76,9 @@ extension String {
         var index = startIndex
         let targetCount = target.count
         while index < endIndex {
-            if let end = self.index(index, offsetBy: targetCount, limitedBy: endIndex), self[index..<end].lowercased() == target {
+            if let end = self.index(index, offsetBy: targetCount, limitedBy: endIndex),
+                self[index..<end].lowercased() == target
+            {
                 result += replacement
                 index = end
             } else {

@@ -89,7 +89,8 @@ public struct SchemaValidator: Sendable {
             var seen: [String: Int] = [:]
             for (m, mapping) in mappings.enumerated() {
                 let here = mappingsPath.appending(m)
-                if let id = SchemaKind.identity(of: mapping, .keyOrPair("name", "sourceObjectName", "targetObjectName")) {
+                if let id = SchemaKind.identity(of: mapping, .keyOrPair("name", "sourceObjectName", "targetObjectName"))
+                {
                     if let first = seen[id] {
                         add(
                             .error, "duplicate-name",
@@ -100,10 +101,12 @@ public struct SchemaValidator: Sendable {
                     }
                 }
                 let sourceObject = object(
-                    mapping["sourceObjectName"], in: sourceDirectory, directoryName: rule["sourceDirectoryName"]?.stringValue,
+                    mapping["sourceObjectName"], in: sourceDirectory,
+                    directoryName: rule["sourceDirectoryName"]?.stringValue,
                     at: here.appending("sourceObjectName"))
                 let sourceNames = sourceObject.flatMap { _ in
-                    attributeNames[rule["sourceDirectoryName"]?.stringValue ?? ""]?[mapping["sourceObjectName"]?.stringValue ?? ""]
+                    attributeNames[rule["sourceDirectoryName"]?.stringValue ?? ""]?[
+                        mapping["sourceObjectName"]?.stringValue ?? ""]
                 }
                 let targetObject = object(
                     mapping["targetObjectName"], in: targetDirectory, directoryName: targetDirectoryName,
@@ -126,8 +129,11 @@ public struct SchemaValidator: Sendable {
             var priorities: [Int: Int] = [:]
             for (i, attributeMapping) in attributeMappings.enumerated() {
                 let here = listPath.appending(i)
-                if let targetName = attributeMapping["targetAttributeName"]?.stringValue, let target, target[targetName] == nil {
-                    var message = "target attribute \"\(targetName)\" is not defined in object \"\(mapping["targetObjectName"]?.stringValue ?? "?")\""
+                if let targetName = attributeMapping["targetAttributeName"]?.stringValue, let target,
+                    target[targetName] == nil
+                {
+                    var message =
+                        "target attribute \"\(targetName)\" is not defined in object \"\(mapping["targetObjectName"]?.stringValue ?? "?")\""
                     if let suggestion = Suggestions.closest(to: targetName, in: Array(target.keys)) {
                         message += "; did you mean \"\(suggestion)\"?"
                     } else {
@@ -177,7 +183,9 @@ public struct SchemaValidator: Sendable {
             do {
                 expression = try ExpressionParser.parse(text)
             } catch {
-                add(.error, "expression-syntax", "\(error.message) (column \(error.column)):\n\(error.caretDiagnostic(source: text))", path)
+                add(
+                    .error, "expression-syntax",
+                    "\(error.message) (column \(error.column)):\n\(error.caretDiagnostic(source: text))", path)
                 return
             }
             for problem in checkExpression(expression, functions: functions, knownAttributes: sourceNames) {
@@ -200,14 +208,18 @@ public struct SchemaValidator: Sendable {
                 add(problem.severity, problem.code, problem.message, path)
             }
             if case .call(let name, _) = expression, name.lowercased() == "selectuniquevalue" {
-                if !targetDirectoryName.lowercased().contains("active directory") || targetDirectoryName.lowercased().contains("azure") {
+                if !targetDirectoryName.lowercased().contains("active directory")
+                    || targetDirectoryName.lowercased().contains("azure")
+                {
                     add(
                         .warning, "select-unique-value-target",
                         "SelectUniqueValue is supported only for on-premises Active Directory targets (Workday, SuccessFactors or API-driven to AD)",
                         path)
                 }
                 if matching {
-                    add(.error, "select-unique-value-matching", "SelectUniqueValue cannot be used on a matching attribute", path)
+                    add(
+                        .error, "select-unique-value-matching",
+                        "SelectUniqueValue cannot be used on a matching attribute", path)
                 }
             }
         }
@@ -228,7 +240,8 @@ public struct SchemaValidator: Sendable {
                                     here.appending("targetOperand"))
                             } else if takesValues, values.isEmpty {
                                 add(
-                                    .error, "binary-operator-values", "operator \"\(operatorName)\" needs a value in targetOperand.values",
+                                    .error, "binary-operator-values",
+                                    "operator \"\(operatorName)\" needs a value in targetOperand.values",
                                     here.appending("targetOperand"))
                             }
                         } else {
@@ -288,7 +301,9 @@ public struct SchemaValidator: Sendable {
             }
         }
 
-        mutating func uniqueness(_ elements: [JSONValue], key: String, what: String, at path: JSONPath, hint: String? = nil) {
+        mutating func uniqueness(
+            _ elements: [JSONValue], key: String, what: String, at path: JSONPath, hint: String? = nil
+        ) {
             var seen: [String: Int] = [:]
             for (offset, element) in elements.enumerated() {
                 guard let name = element[key]?.stringValue else { continue }
@@ -306,7 +321,9 @@ public struct SchemaValidator: Sendable {
             guard let name = name?.stringValue else { return nil }
             if let found = catalog[name] { return found }
             var message = "directory \"\(name)\" is not defined in \"directories\""
-            if let suggestion = Suggestions.closest(to: name, in: Array(catalog.keys)) { message += "; did you mean \"\(suggestion)\"?" }
+            if let suggestion = Suggestions.closest(to: name, in: Array(catalog.keys)) {
+                message += "; did you mean \"\(suggestion)\"?"
+            }
             add(.error, "unknown-directory", message, path)
             return nil
         }
@@ -317,7 +334,9 @@ public struct SchemaValidator: Sendable {
             guard let name = name?.stringValue, let directory else { return nil }
             if let found = directory[name] { return found }
             var message = "object \"\(name)\" is not defined in directory \"\(directoryName ?? "?")\""
-            if let suggestion = Suggestions.closest(to: name, in: Array(directory.keys)) { message += "; did you mean \"\(suggestion)\"?" }
+            if let suggestion = Suggestions.closest(to: name, in: Array(directory.keys)) {
+                message += "; did you mean \"\(suggestion)\"?"
+            }
             add(.error, "unknown-object", message, path)
             return nil
         }
