@@ -5,9 +5,11 @@ import SyncSchemaGraph
 /// The options of every command that talks to tenants, declared once.
 enum RemoteOptions {
     static let environments = OptionSpec(
-        "--env", short: "e", .repeated(placeholder: "ENV"), help: "Environment (environments/ENV.json); repeat or comma-separate for several.")
+        "--env", short: "e", .repeated(placeholder: "ENV"),
+        help: "Environment (environments/ENV.json); repeat or comma-separate for several.")
     static let all = OptionSpec("--all", help: "Every environment under environments/.")
-    static let apps = OptionSpec("--app", short: "a", .repeated(placeholder: "APP"), help: "App key (default: every app of the environment).")
+    static let apps = OptionSpec(
+        "--app", short: "a", .repeated(placeholder: "APP"), help: "App key (default: every app of the environment).")
     static let verbose = OptionSpec("--verbose", help: "Trace HTTP requests on stderr (secrets and tokens redacted).")
     static let concurrency = OptionSpec(
         "--concurrency", .value(placeholder: "N"), help: "Environments and apps worked on at once (default 4).")
@@ -61,9 +63,13 @@ struct Workspace: Sendable {
             !$0.isEmpty
         }
         if arguments.flag("--all") {
-            guard names.isEmpty else { throw UsageError(message: "use either --env or --all, not both", command: command) }
+            guard names.isEmpty else {
+                throw UsageError(message: "use either --env or --all, not both", command: command)
+            }
             names = try availableEnvironments()
-            if names.isEmpty { throw CLIError("environments/ holds no environment files; run `syncschema init` to create examples") }
+            if names.isEmpty {
+                throw CLIError("environments/ holds no environment files; run `syncschema init` to create examples")
+            }
         }
         guard !names.isEmpty else {
             let available = (try? availableEnvironments()) ?? []
@@ -71,7 +77,9 @@ struct Workspace: Sendable {
             throw UsageError(message: "missing --env ENV\(single ? "" : " or --all")\(hint)", command: command)
         }
         if single, names.count > 1 {
-            throw UsageError(message: "\(command) works on one environment at a time; got \(names.joined(separator: ", "))", command: command)
+            throw UsageError(
+                message: "\(command) works on one environment at a time; got \(names.joined(separator: ", "))",
+                command: command)
         }
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }
@@ -80,7 +88,9 @@ struct Workspace: Sendable {
     /// Every `environments/*.json`, by name.
     func availableEnvironments() throws -> [String] {
         guard context.fileSystem.isDirectory("environments") else { return [] }
-        return try context.fileSystem.list("environments").filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+        return try context.fileSystem.list("environments").filter { $0.hasSuffix(".json") }.map {
+            String($0.dropLast(5))
+        }
     }
 
     /// Reads and decodes `environments/<name>.json`.
@@ -106,7 +116,9 @@ struct Workspace: Sendable {
         var transport = context.environment.transport
         if verbose {
             let sink = context.environment.errorOutput
-            transport = TracingTransport(transport, redactor: redactor, now: context.environment.effects.now) { sink.write($0 + "\n") }
+            transport = TracingTransport(transport, redactor: redactor, now: context.environment.effects.now) {
+                sink.write($0 + "\n")
+            }
         }
         return try GraphClient(
             environment: environment, transport: transport, effects: context.environment.effects,
@@ -128,7 +140,9 @@ struct Workspace: Sendable {
     }
 
     /// The targets of a command: the chosen environments × their chosen apps.
-    func targets(_ arguments: ParsedArguments, command: String, singleEnvironment: Bool = false, singleApp: Bool = false)
+    func targets(
+        _ arguments: ParsedArguments, command: String, singleEnvironment: Bool = false, singleApp: Bool = false
+    )
         throws -> [Target]
     {
         let names = try environmentNames(arguments, command: command, single: singleEnvironment)
@@ -158,7 +172,9 @@ struct Workspace: Sendable {
                     return app
                 }
             }
-            for app in apps { targets.append(Target(environmentName: name, environment: environment, app: app, client: client)) }
+            for app in apps {
+                targets.append(Target(environmentName: name, environment: environment, app: app, client: client))
+            }
         }
         return targets
     }
@@ -179,14 +195,20 @@ struct Workspace: Sendable {
     func live(_ target: Target) async throws -> (JobLocation, JSONValue) {
         let location = try await locate(target)
         do {
-            return (location, try await target.client.getSchema(servicePrincipalID: location.servicePrincipalID, jobID: location.jobID))
+            return (
+                location,
+                try await target.client.getSchema(
+                    servicePrincipalID: location.servicePrincipalID, jobID: location.jobID)
+            )
         } catch {
             // An id-based locator that turns out to be an appId: resolve properly and try once more.
             if case .http(let failure) = error, failure.status == 404, target.app.job?.contains(".") == true {
                 let (principal, job) = try await target.client.resolve(target.app)
                 let resolved = JobLocation(servicePrincipalID: principal.id, jobID: job.id)
                 if resolved.servicePrincipalID != location.servicePrincipalID || resolved.jobID != location.jobID {
-                    return (resolved, try await target.client.getSchema(servicePrincipalID: principal.id, jobID: job.id))
+                    return (
+                        resolved, try await target.client.getSchema(servicePrincipalID: principal.id, jobID: job.id)
+                    )
                 }
             }
             throw error
@@ -236,10 +258,11 @@ struct Workspace: Sendable {
     ) async -> [Result] {
         var results = [Result?](repeating: nil, count: targets.count)
         let width = concurrency
+        let order = Self.startOrder(targets.map(\.environmentName))
         await withTaskGroup(of: (Int, Result).self) { group in
             var next = 0
             while next < min(width, targets.count) {
-                let index = next
+                let index = order[next]
                 let target = targets[index]
                 group.addTask { (index, await body(target)) }
                 next += 1
@@ -247,7 +270,7 @@ struct Workspace: Sendable {
             while let (index, result) = await group.next() {
                 results[index] = result
                 if next < targets.count {
-                    let index = next
+                    let index = order[next]
                     let target = targets[index]
                     group.addTask { (index, await body(target)) }
                     next += 1
@@ -255,6 +278,22 @@ struct Workspace: Sendable {
             }
         }
         return results.map { $0! }
+    }
+
+    /// The order targets start in: round-robin over environments (each environment's targets in
+    /// their order), so the first wave fetches every tenant's token at once instead of one tenant
+    /// per wave. `make bench` measured `plan --all` over 3 × 4 targets at 6 latencies before, 4 after.
+    static func startOrder(_ environments: [String]) -> [Int] {
+        var rank: [String: Int] = [:]
+        var first: [String: Int] = [:]
+        var keys: [(rank: Int, environment: Int, index: Int)] = []
+        for (index, name) in environments.enumerated() {
+            let environment = first[name] ?? first.count
+            first[name] = environment
+            keys.append((rank[name, default: 0], environment, index))
+            rank[name, default: 0] += 1
+        }
+        return keys.sorted { ($0.rank, $0.environment) < ($1.rank, $1.environment) }.map(\.index)
     }
 
     /// Reports progress on stderr for multi-target work.
@@ -291,7 +330,9 @@ extension Workspace {
             context.out(outcome.output)
             for warning in outcome.warnings { context.err("warning: \(warning)\n") }
             for error in outcome.errors {
-                context.err(error.split(separator: "\n", omittingEmptySubsequences: false).map { "error: \($0)" }.joined(separator: "\n") + "\n")
+                context.err(
+                    error.split(separator: "\n", omittingEmptySubsequences: false).map { "error: \($0)" }.joined(
+                        separator: "\n") + "\n")
             }
         }
         if outcomes.contains(where: { $0.exitCode == ExitCode.internalError }) { return ExitCode.internalError }
