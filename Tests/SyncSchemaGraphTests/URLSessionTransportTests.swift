@@ -1,6 +1,7 @@
 import Foundation
-import SyncSchemaGraph
 import Testing
+
+@testable import SyncSchemaGraph
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -113,6 +114,15 @@ final class StubURLProtocol: URLProtocol {
         } catch let error as TransportError {
             #expect(error == expected)
         }
+    }
+
+    @Test func requestsWithABodyUseAFreshConnectionOnLinux() {
+        let url = URL(string: "https://graph.example/v1.0/x")!
+        #expect(!URLSessionTransport.usesFreshConnection(HTTPRequest(method: .get, url: url)))
+        #expect(!URLSessionTransport.usesFreshConnection(HTTPRequest(method: .put, url: url, body: Data())))
+        #if canImport(FoundationNetworking)
+            #expect(URLSessionTransport.usesFreshConnection(HTTPRequest(method: .put, url: url, body: Data("{}".utf8))))
+        #endif
     }
 
     @Test func refusedConnectionsAreMarkedAsNotSent() async throws {

@@ -9,6 +9,7 @@ import Foundation
 /// ``TransportError`` so the retry logic can tell a timeout from a refused connection.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
+    private let configuration: URLSessionConfiguration
 
     /// A transport over a fresh ephemeral session.
     ///
@@ -26,6 +27,7 @@ public final class URLSessionTransport: HTTPTransport {
         if !protocolClasses.isEmpty {
             configuration.protocolClasses = protocolClasses + (configuration.protocolClasses ?? [])
         }
+        self.configuration = configuration
         session = URLSession(configuration: configuration)
     }
 
@@ -38,6 +40,14 @@ public final class URLSessionTransport: HTTPTransport {
         urlRequest.httpMethod = request.method.rawValue
         for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
         urlRequest.httpBody = request.body
+        // On Linux, a request with a body sent on a reused keep-alive connection that the server
+        // then drops is retried by libcurl on a new connection without its body, and the failure
+        // surfaces only when the server gives up waiting (30 s with the emulator; `make soak`
+        // found it). A fresh connection for each such request — PUTs and token POSTs, a few per
+        // run — makes a drop fail at once, and the retry policy takes over.
+        let fresh = Self.usesFreshConnection(request)
+        let session = fresh ? URLSession(configuration: configuration) : self.session
+        defer { if fresh { session.finishTasksAndInvalidate() } }
         let data: Data
         let response: URLResponse
         do {
@@ -57,6 +67,16 @@ public final class URLSessionTransport: HTTPTransport {
             if let name = name as? String, let value = value as? String { headers[name] = value }
         }
         return HTTPResponse(status: http.statusCode, headers: headers, body: data)
+    }
+
+    /// Whether `request` goes over a connection of its own (see ``send(_:)``): on Linux, when it
+    /// has a body.
+    static func usesFreshConnection(_ request: HTTPRequest) -> Bool {
+        #if canImport(FoundationNetworking)
+            return !(request.body?.isEmpty ?? true)
+        #else
+            return false
+        #endif
     }
 
     /// Maps URLSession's error codes onto the few cases the retry logic distinguishes.
