@@ -58,4 +58,24 @@ struct RequestCountTests {
         #expect(kinds.filter { $0 == "GET schema" }.count == 3)
         #expect(kinds.count == 6)
     }
+
+    @Test("apply --auto-approve over several environments: each writes and verifies its own job, reports in order")
+    func applySeveralEnvironments() async throws {
+        let scenario = try Scenario()
+        for environment in ["dev", "test"] { try await scenario.useIDLocators(environment) }
+        try scenario.changeJobTitle()
+        try await scenario.emulator.clearRequests()
+        let apply = try await scenario.syncschema("apply", "--env", "dev,test", "--auto-approve")
+        #expect(apply.exitCode == 0, "\(apply)")
+        let kinds = try await scenario.requestKinds()
+        #expect(kinds.filter { $0.hasPrefix("POST token") }.sorted() == ["POST token(dev)", "POST token(test)"])
+        #expect(kinds.filter { $0 == "PUT schema" }.count == 2)
+        #expect(kinds.filter { $0 == "GET schema" }.count == 4)
+        let devReport = try #require(apply.stdout.range(of: "Applied to dev/hr-employees"))
+        let testReport = try #require(apply.stdout.range(of: "Applied to test/hr-employees"))
+        #expect(devReport.lowerBound < testReport.lowerBound, "reports print in target order")
+        #expect(scenario.snapshots("dev").count == 1 && scenario.snapshots("test").count == 1)
+        let plan = try await scenario.syncschema("plan", "--env", "dev,test", "--detailed-exitcode")
+        #expect(plan.exitCode == 0, "\(plan)")
+    }
 }

@@ -26,23 +26,30 @@ enum ApplyCommand {
                 return try await applySaved(planPath, workspace: workspace, applier: applier, arguments: arguments)
             }
             let targets = try workspace.targets(arguments, command: "apply")
-            var outcomes: [UnitOutcome] = []
-            // One at a time: confirmations are interactive and each write is followed by its check.
-            for target in targets {
+            let applyOne: @Sendable (Target, Applier) async -> UnitOutcome = { target, applier in
                 do {
                     let file = try workspace.schemaFile(for: target.app.name)
                     let (location, live) = try await workspace.live(target)
                     let plan = try Planner(codec: workspace.toolkit.codec).plan(
                         environment: target.environmentName, app: target.app.name, file: file,
                         variables: target.environment.variables, live: live)
-                    outcomes.append(await applier.apply(plan, target: target, location: location, live: live))
+                    return await applier.apply(plan, target: target, location: location, live: live)
                 } catch {
-                    // Everything above happens before any write: say so, so nobody has to check live.
-                    outcomes.append(
-                        UnitOutcome(
-                            errors: ["\(target.label): \(Workspace.message(for: error)); nothing was written"],
-                            exitCode: ExitCode.failure))
+                    return UnitOutcome(
+                        errors: ["\(target.label): \(Workspace.message(for: error))"], exitCode: ExitCode.failure)
                 }
+            }
+            var outcomes: [UnitOutcome] = []
+            if arguments.flag("--auto-approve") && targets.count > 1 {
+                // Nothing to confirm: targets run concurrently (bounded), each snapshotting,
+                // writing and verifying its own job, and the reports print in target order.
+                var quiet = applier
+                quiet.streaming = false
+                let concurrent = quiet
+                outcomes = await workspace.forEach(targets) { target in await applyOne(target, concurrent) }
+            } else {
+                // One at a time: confirmations are interactive and each write is followed by its check.
+                for target in targets { outcomes.append(await applyOne(target, applier)) }
             }
             return workspace.finish(outcomes)
         })

@@ -20,6 +20,9 @@ enum ApplyOptions {
 struct Applier {
     let workspace: Workspace
     let arguments: ParsedArguments
+    /// Print each plan as soon as it is approved (one target at a time); otherwise everything is
+    /// kept in the outcome and printed in target order after all targets finish.
+    var streaming = true
 
     var context: CommandContext { workspace.context }
 
@@ -45,8 +48,11 @@ struct Applier {
             outcome.exitCode = ExitCode.failure
             return outcome
         }
-        context.out(outcome.output)
-        outcome.output = ""
+        if streaming {
+            // Interactive runs go one target at a time: show the plan before the write starts.
+            context.out(outcome.output)
+            outcome.output = ""
+        }
         let snapshot: String
         do {
             snapshot = try workspace.writeSnapshot(live, environment: target.environmentName, app: target.app.name)
