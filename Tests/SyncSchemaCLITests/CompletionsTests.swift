@@ -5,11 +5,11 @@ import Testing
 
 @Suite struct CompletionsTests {
     func script(_ shell: String) async -> String {
-        let out = Captured()
+        let out = OutputBuffer()
         _ = await CLI.run(
             arguments: ["completions", shell],
-            environment: CLIEnvironment(output: OutputSink { out.append($0) }, errorOutput: OutputSink { _ in }))
-        return out.text
+            environment: CLIEnvironment(output: out.sink, errorOutput: OutputSink { _ in }))
+        return out.contents
     }
 
     /// Runs the bash completion function for a partial command line and returns the candidates.

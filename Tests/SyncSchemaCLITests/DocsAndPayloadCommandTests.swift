@@ -4,28 +4,6 @@ import SyncSchemaCore
 import SyncSchemaTestSupport
 import Testing
 
-/// Runs the CLI on an in-memory project built from the given files.
-struct ProjectHarness {
-    let fileSystem: InMemoryFileSystem
-    let out = Captured()
-    let err = Captured()
-
-    init(_ files: [String: String]) { fileSystem = InMemoryFileSystem(files: files) }
-
-    func run(_ arguments: String...) async -> Int32 {
-        let out = self.out, err = self.err
-        return await CLI.run(
-            arguments: arguments,
-            environment: CLIEnvironment(
-                output: OutputSink { out.append($0) }, errorOutput: OutputSink { err.append($0) },
-                fileSystem: fileSystem))
-    }
-
-    static func repositoryText(_ path: String) throws -> String {
-        try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent(path), encoding: .utf8)
-    }
-}
-
 @Suite struct DocsCommandTests {
     /// Schema files documented by golden files under Tests/Fixtures/docs/.
     static let goldens: [(schema: String, golden: String)] = [
@@ -39,8 +17,10 @@ struct ProjectHarness {
         let schema = try #require(Self.goldens.first { $0.golden == golden }?.schema)
         let app = String(golden.dropFirst("docs/".count).dropLast(".md".count))
         let harness = ProjectHarness(["schemas/\(app).json": try ProjectHarness.repositoryText(schema)])
-        #expect(await harness.run("docs", "--app", app) == 0, Comment(rawValue: harness.err.text))
-        if let mismatch = goldenMismatch(harness.out.text, file: golden) { Issue.record(Comment(rawValue: mismatch)) }
+        #expect(await harness.run("docs", "--app", app) == 0, Comment(rawValue: harness.err.contents))
+        if let mismatch = goldenMismatch(harness.out.contents, file: golden) {
+            Issue.record(Comment(rawValue: mismatch))
+        }
     }
 
     @Test func scopingFiltersAndLongExpressionsReadAsWords() async throws {
@@ -68,10 +48,10 @@ struct ProjectHarness {
             "environments/dev.json": try ProjectHarness.repositoryText("environments/dev.json"),
         ])
         #expect(await harness.run("docs", "--app", "hr") == 0)
-        #expect(harness.out.text.contains("`extension_${extensionAppId}_badgeId`"))
-        let placeholders = harness.out.text
+        #expect(harness.out.contents.contains("`extension_${extensionAppId}_badgeId`"))
+        let placeholders = harness.out.contents
         #expect(await harness.run("docs", "--app", "hr", "--env", "dev") == 0)
-        let filled = String(harness.out.text.dropFirst(placeholders.count))
+        let filled = String(harness.out.contents.dropFirst(placeholders.count))
         #expect(filled.contains("`extension_93c108b5628348eeaaf18aaa451ee417_badgeId`"))
         #expect(!filled.contains("${"))
         #expect(filled.contains("Variables have the values of the environment `dev`."))
@@ -83,8 +63,8 @@ struct ProjectHarness {
             "environments/bare.json": #"{"syncschema": 1, "tenant": "t", "auth": {"method": "azure-cli"}}"#,
         ])
         #expect(await harness.run("docs", "--app", "hr", "--env", "bare") == 1)
-        #expect(harness.err.text.contains("unknown variable ${extensionAppId}"))
-        #expect(harness.out.text.isEmpty)
+        #expect(harness.err.contents.contains("unknown variable ${extensionAppId}"))
+        #expect(harness.out.contents.isEmpty)
     }
 
     @Test func outWritesOnceAndIsIdempotent() async throws {
@@ -94,16 +74,16 @@ struct ProjectHarness {
         let written = try harness.fileSystem.readText("docs/hr.md")
         #expect(written.hasPrefix("# hr\n"))
         #expect(await harness.run("docs", "--app", "hr", "--out", "docs/hr.md") == 0)
-        #expect(harness.err.text.contains("docs/hr.md is already up to date"))
+        #expect(harness.err.contents.contains("docs/hr.md is already up to date"))
         #expect(try harness.fileSystem.readText("docs/hr.md") == written)
-        #expect(harness.out.text.isEmpty)
+        #expect(harness.out.contents.isEmpty)
     }
 
     @Test func missingAppIsAUsageError() async throws {
         let harness = ProjectHarness([:])
         #expect(await harness.run("docs") == 64)
         #expect(await harness.run("docs", "--app", "nope") == 1)
-        #expect(harness.err.text.contains("schemas/nope.json does not exist"))
+        #expect(harness.err.contents.contains("schemas/nope.json does not exist"))
     }
 }
 
@@ -118,7 +98,7 @@ struct ProjectHarness {
         let harness = try harness(["graph-example-2-custom-namespace.json"])
         #expect(await harness.run("payload", "check", "--app", "hr", "graph-example-2-custom-namespace.json") == 0)
         #expect(
-            harness.out.text
+            harness.out.contents
                 == "graph-example-2-custom-namespace.json: 2 operations checked against the API directory of hr: no findings\n"
         )
     }
@@ -126,7 +106,7 @@ struct ProjectHarness {
     @Test func findingsAreOneLineEachAndErrorsExitOne() async throws {
         let harness = try harness(["csv2scim-sample-lenient.json"])
         #expect(await harness.run("payload", "check", "--app", "hr", "csv2scim-sample-lenient.json") == 1)
-        let lines = harness.out.text.split(separator: "\n")
+        let lines = harness.out.contents.split(separator: "\n")
         #expect(lines.count == 10)
         #expect(
             lines[0].hasPrefix(
@@ -145,7 +125,7 @@ struct ProjectHarness {
             "schemas/hr.json": try Fixtures.text("payloads/schema.json"), "bulk.json": request,
         ])
         #expect(await harness.run("payload", "check", "--app", "hr", "bulk.json") == 0)
-        #expect(harness.out.text.contains("warning[attribute-case]"))
+        #expect(harness.out.contents.contains("warning[attribute-case]"))
     }
 
     @Test func jsonFormatHasAVersionAndEveryFinding() async throws {
@@ -153,7 +133,7 @@ struct ProjectHarness {
         #expect(
             await harness.run("payload", "check", "--app", "hr", "--format", "json", "csv2scim-sample-lenient.json")
                 == 1)
-        let report = try JSONParser.parse(harness.out.text)
+        let report = try JSONParser.parse(harness.out.contents)
         #expect(report["formatVersion"] == 1)
         #expect(report["valid"] == false)
         #expect(report["errors"] == 7)
@@ -169,8 +149,8 @@ struct ProjectHarness {
             "schemas/hr.json": try Fixtures.text("payloads/schema.json"), "bulk.json": "{\"Operations\": [",
         ])
         #expect(await harness.run("payload", "check", "--app", "hr", "bulk.json") == 1)
-        #expect(harness.err.text.contains("bulk.json: invalid JSON at line 1"))
+        #expect(harness.err.contents.contains("bulk.json: invalid JSON at line 1"))
         #expect(await harness.run("payload", "chek") == 64)
-        #expect(harness.err.text.contains("did you mean 'check'?"))
+        #expect(harness.err.contents.contains("did you mean 'check'?"))
     }
 }

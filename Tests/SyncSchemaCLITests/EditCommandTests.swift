@@ -4,74 +4,54 @@ import SyncSchemaCore
 import SyncSchemaTestSupport
 import Testing
 
-/// Collects what a command writes, from any thread.
-final class Captured: @unchecked Sendable {
-    private let lock = NSLock()
-    private var buffer = ""
-    var text: String { lock.withLock { buffer } }
-    func append(_ text: String) { lock.withLock { buffer += text } }
+/// A project holding the API2AAD golden schema as `schemas/hr.json`, plus `extra` files.
+func editProject(extra: [String: String] = [:]) throws -> ProjectHarness {
+    var files = ["schemas/hr.json": try Fixtures.text("normalize/api2aad-default/schema.json")]
+    for (path, text) in extra { files[path] = text }
+    return ProjectHarness(files)
 }
 
-/// Runs the CLI on an in-memory project holding the API2AAD golden schema as `schemas/hr.json`.
-struct EditHarness {
-    let fileSystem: InMemoryFileSystem
-    let out = Captured()
-    let err = Captured()
-
-    init(extra: [String: String] = [:]) throws {
-        var files = ["schemas/hr.json": try Fixtures.text("normalize/api2aad-default/schema.json")]
-        for (path, text) in extra { files[path] = text }
-        fileSystem = InMemoryFileSystem(files: files)
-    }
-
+extension ProjectHarness {
+    /// The edited schema file.
     var schema: String { (try? fileSystem.readText("schemas/hr.json")) ?? "" }
-
-    func run(_ arguments: String...) async -> Int32 {
-        let out = self.out, err = self.err
-        return await CLI.run(
-            arguments: arguments,
-            environment: CLIEnvironment(
-                output: OutputSink { out.append($0) }, errorOutput: OutputSink { err.append($0) },
-                fileSystem: fileSystem))
-    }
 }
 
 @Suite struct AttributeCommandTests {
     let badge = "urn:ietf:params:scim:schemas:extension:contoso:1.0:User:badgeId"
 
     @Test func addIsCanonicalAndIdempotent() async throws {
-        let harness = try EditHarness()
+        let harness = try editProject()
         #expect(await harness.run("attribute", "add", "--app", "hr", "badgeId", "--namespace", "contoso") == 0)
         let once = harness.schema
         #expect(once.contains(#"{ "name": "\#(badge)" }"#))
         #expect(JSONWriter().string(Normalizer(codec: .standard()).format(try SchemaFile.read(once))) == once)
         #expect(await harness.run("attribute", "add", "--app", "hr", "badgeId") == 0)  // namespace now inferred
         #expect(harness.schema == once)
-        #expect(harness.out.text.contains("already present"))
+        #expect(harness.out.contents.contains("already present"))
     }
 
     @Test func bareNameWithoutNamespaceIsRefused() async throws {
-        let harness = try EditHarness()
+        let harness = try editProject()
         let before = harness.schema
         #expect(await harness.run("attribute", "add", "--app", "hr", "badgeId") == 1)
-        #expect(harness.err.text.contains("--namespace"))
+        #expect(harness.err.contents.contains("--namespace"))
         #expect(harness.schema == before)
     }
 
     @Test func csvHeadersWithQuotesAndByteOrderMark() async throws {
         let csv = "\u{FEFF}externalId,\"cost Center\",\"job \"\"code\"\"\",hireDate\r\n1,2,3,4\r\n"
-        let harness = try EditHarness(extra: ["hr.csv": csv])
+        let harness = try editProject(extra: ["hr.csv": csv])
         #expect(
             await harness.run("attribute", "add", "--app", "hr", "--from-csv", "hr.csv", "--namespace", "contoso") == 0)
         for name in ["costCenter", "jobcode", "hireDate"] {
             #expect(harness.schema.contains("urn:ietf:params:scim:schemas:extension:contoso:1.0:User:\(name)\""))
         }
         #expect(!harness.schema.contains("contoso:1.0:User:externalId"))  // existing attribute kept as it is
-        #expect(harness.err.text.contains("warning: \"cost Center\""))
+        #expect(harness.err.contents.contains("warning: \"cost Center\""))
     }
 
     @Test func removeRefusesWhileAMappingUsesIt() async throws {
-        let harness = try EditHarness()
+        let harness = try editProject()
         #expect(await harness.run("attribute", "add", "--app", "hr", badge) == 0)
         #expect(
             await harness.run(
@@ -82,7 +62,7 @@ struct EditHarness {
                 == 0)
         let before = harness.schema
         #expect(await harness.run("attribute", "remove", "--app", "hr", badge) == 1)
-        #expect(harness.err.text.contains("still used by the mapping to \"employeeType\""))
+        #expect(harness.err.contents.contains("still used by the mapping to \"employeeType\""))
         #expect(harness.schema == before)
         #expect(await harness.run("mapping", "remove", "--app", "hr", "--target", "employeeType") == 0)
         #expect(await harness.run("attribute", "remove", "--app", "hr", badge) == 0)
@@ -92,18 +72,18 @@ struct EditHarness {
 
 @Suite struct MappingCommandTests {
     @Test func setShowsWhatItReplacesAndIsIdempotent() async throws {
-        let harness = try EditHarness()
+        let harness = try editProject()
         #expect(
             await harness.run("mapping", "set", "--app", "hr", "--target", "jobTitle", "--source", "ToUpper( [title] )")
                 == 0)
-        #expect(harness.out.text.contains("was: source [title]"))
+        #expect(harness.out.contents.contains("was: source [title]"))
         #expect(harness.schema.contains(#"{ "targetAttributeName": "jobTitle", "source": "ToUpper([title])" }"#))
         let once = harness.schema
         #expect(
             await harness.run("mapping", "set", "--app", "hr", "--target", "jobTitle", "--source", "ToUpper([title])")
                 == 0)
         #expect(harness.schema == once)
-        #expect(harness.out.text.contains("already present"))
+        #expect(harness.out.contents.contains("already present"))
     }
 
     @Test(arguments: [
@@ -113,24 +93,20 @@ struct EditHarness {
         (["--default", ""], "provisions nothing"),
     ])
     func badInputIsRefusedBeforeTheFileIsTouched(_ extra: [String], _ message: String) async throws {
-        let harness = try EditHarness()
+        let harness = try editProject()
         let before = harness.schema
-        let code = await CLI.run(
-            arguments: ["mapping", "set", "--app", "hr", "--target", "jobTitle"] + extra,
-            environment: CLIEnvironment(
-                output: OutputSink { harness.out.append($0) }, errorOutput: OutputSink { harness.err.append($0) },
-                fileSystem: harness.fileSystem))
+        let code = await harness.run(["mapping", "set", "--app", "hr", "--target", "jobTitle"] + extra)
         #expect(code == 1)
-        #expect(harness.err.text.contains(message), "\(harness.err.text)")
+        #expect(harness.err.contents.contains(message), "\(harness.err.contents)")
         #expect(harness.schema == before)
     }
 
     @Test func targetsMustExistAndFlowTypeIsWritten() async throws {
-        let harness = try EditHarness()
+        let harness = try editProject()
         #expect(
             await harness.run("mapping", "set", "--app", "hr", "--target", "employeeType", "--source", #""Employee""#)
                 == 1)
-        #expect(harness.err.text.contains(#"target attribute "employeeType" is not defined"#))
+        #expect(harness.err.contents.contains(#"target attribute "employeeType" is not defined"#))
         #expect(
             await harness.run(
                 "attribute", "add", "--app", "hr", "--directory", "Azure Active Directory", "employeeType") == 0)

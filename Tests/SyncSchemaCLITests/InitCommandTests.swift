@@ -4,13 +4,13 @@ import Testing
 
 @Suite struct InitCommandTests {
     func run(_ fileSystem: InMemoryFileSystem, _ arguments: [String]) async -> (Int32, String) {
-        let out = Captured()
+        let out = OutputBuffer()
         let code = await CLI.run(
             arguments: arguments,
             environment: CLIEnvironment(
-                output: OutputSink { out.append($0) }, errorOutput: OutputSink { out.append($0) },
+                output: out.sink, errorOutput: out.sink,
                 fileSystem: fileSystem))
-        return (code, out.text)
+        return (code, out.contents)
     }
 
     @Test func scaffoldsAValidProjectAndNeverOverwrites() async throws {

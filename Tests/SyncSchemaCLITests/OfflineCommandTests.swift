@@ -4,41 +4,6 @@ import SyncSchemaCore
 import SyncSchemaTestSupport
 import Testing
 
-/// Text written to an output sink, collected safely from any thread.
-final class OutputBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var text = ""
-
-    /// A sink appending to this buffer.
-    var sink: OutputSink { OutputSink { [self] chunk in lock.withLock { text += chunk } } }
-
-    /// Everything written so far.
-    var contents: String { lock.withLock { text } }
-}
-
-/// What one run of the program did.
-struct CLIResult {
-    let code: Int32
-    let out: String
-    let err: String
-}
-
-/// Runs `syncschema` in memory against `fileSystem` with capturing sinks.
-func syncschema(_ arguments: [String], fileSystem: InMemoryFileSystem) async -> CLIResult {
-    let out = OutputBuffer()
-    let err = OutputBuffer()
-    let environment = CLIEnvironment(output: out.sink, errorOutput: err.sink, fileSystem: fileSystem)
-    let code = await CLI.run(arguments: arguments, environment: environment)
-    return CLIResult(code: code, out: out.contents, err: err.contents)
-}
-
-/// Runs `syncschema` in memory over `files` (or `fileSystem`, to look at it afterwards).
-func syncschema(_ arguments: String..., files: [String: String] = [:], fileSystem: InMemoryFileSystem? = nil) async
-    -> CLIResult
-{
-    await syncschema(arguments, fileSystem: fileSystem ?? InMemoryFileSystem(files: files))
-}
-
 /// The lines of error output that report problems (the summary line of `validate` aside).
 func problemLines(_ err: String) -> [Substring] {
     err.split(separator: "\n").filter { !$0.contains("file(s) checked") }
