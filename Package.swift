@@ -39,7 +39,9 @@ let package = Package(
             name: "SyncSchemaGraphTests", dependencies: ["SyncSchemaGraph", "SyncSchemaCore", "SyncSchemaTestSupport"]),
         .testTarget(
             name: "SyncSchemaCLITests",
-            dependencies: ["SyncSchemaCLI", "SyncSchemaCore", "SyncSchemaGraph", "SyncSchemaTestSupport"]),
+            dependencies: [
+                "SyncSchemaCLI", "SyncSchemaCore", "SyncSchemaGraph", "SyncSchemaTestSupport", "GraphEmulatorKit",
+            ]),
         .testTarget(
             name: "GraphEmulatorKitTests",
             dependencies: ["GraphEmulatorKit", "SyncSchemaCore", "SyncSchemaTestSupport"]),
