@@ -28,15 +28,13 @@ enum ApplyCommand {
             let targets = try workspace.targets(arguments, command: "apply")
             let applyOne: @Sendable (Target, Applier) async -> UnitOutcome = { target, applier in
                 do {
-                    let file = try workspace.schemaFile(for: target.app.name)
-                    let (location, live) = try await workspace.live(target)
-                    let plan = try Planner(codec: workspace.toolkit.codec).plan(
-                        environment: target.environmentName, app: target.app.name, file: file,
-                        variables: target.environment.variables, live: live)
+                    let (plan, location, live) = try await workspace.plan(target)
                     return await applier.apply(plan, target: target, location: location, live: live)
                 } catch {
+                    // Everything above happens before any write: say so, so nobody has to check live.
                     return UnitOutcome(
-                        errors: ["\(target.label): \(Workspace.message(for: error))"], exitCode: ExitCode.failure)
+                        errors: ["\(target.label): \(Workspace.message(for: error)); nothing was written"],
+                        exitCode: ExitCode.failure)
                 }
             }
             var outcomes: [UnitOutcome] = []

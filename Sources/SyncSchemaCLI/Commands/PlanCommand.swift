@@ -36,7 +36,7 @@ enum PlanCommand {
             let format = arguments.value("--format") ?? "text"
             let results = await workspace.forEach(targets) { target -> (UnitOutcome, Plan?, JobLocation?) in
                 do {
-                    let (plan, location) = try await workspace.plan(target)
+                    let (plan, location, _) = try await workspace.plan(target)
                     workspace.progress("\(target.label): \(plan.summaryLine)", targets: targets.count)
                     return (UnitOutcome(), plan, location)
                 } catch {
@@ -88,14 +88,30 @@ enum PlanCommand {
 
 extension Workspace {
     /// The plan of one target: its schema file rendered with its variables onto its live schema.
-    func plan(_ target: Target) async throws -> (Plan, JobLocation) {
-        let file = try schemaFile(for: target.app.name)
+    /// The plan of one target: `file` (its schema file unless given) rendered with `variables` (its
+    /// environment's unless given) onto its live schema. When an expression calls a function the
+    /// built-in table does not know (Cloud Sync's `Trim`, …), the job's own `schema/functions` is
+    /// read once and the plan is made with it — one request, only for schemas that need it.
+    func plan(_ target: Target, file: JSONValue? = nil, variables: [String: String]? = nil) async throws -> (
+        plan: Plan, location: JobLocation, live: JSONValue
+    ) {
+        let file = try file ?? schemaFile(for: target.app.name)
+        let variables = variables ?? target.environment.variables
         let (location, live) = try await live(target)
-        let plan = try Planner(codec: toolkit.codec).plan(
-            environment: target.environmentName, app: target.app.name, file: file,
-            variables: target.environment.variables,
-            live: live)
-        return (plan, location)
+        func make(_ codec: MappingSourceCodec) throws -> Plan {
+            try Planner(codec: codec).plan(
+                environment: target.environmentName, app: target.app.name, file: file, variables: variables, live: live)
+        }
+        do {
+            return (try make(toolkit.codec), location, live)
+        } catch let error as SchemaError
+            where error.diagnostics.contains(where: { $0.message.contains("unknown function") })
+        {
+            let response = try await target.client.functions(
+                servicePrincipalID: location.servicePrincipalID, jobID: location.jobID)
+            guard let served = try? FunctionTable(functionsResponse: response) else { throw error }
+            return (try make(.standard(functions: toolkit.functions.merging(served))), location, live)
+        }
     }
 }
 

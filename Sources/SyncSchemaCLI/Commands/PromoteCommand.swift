@@ -50,10 +50,7 @@ enum PromoteCommand {
                     let (_, sourceLive) = try await workspace.live(source)
                     let (file, warnings) = Templatizer.templatize(
                         try workspace.toolkit.normalizer.normalize(sourceLive), variables: source.environment.variables)
-                    let (location, live) = try await workspace.live(destination)
-                    let plan = try Planner(codec: workspace.toolkit.codec).plan(
-                        environment: destination.environmentName, app: destination.app.name, file: file,
-                        variables: destination.environment.variables, live: live)
+                    let (plan, location, live) = try await workspace.plan(destination, file: file)
                     anyChanges = anyChanges || plan.hasChanges
                     var outcome: UnitOutcome
                     if arguments.flag("--dry-run") {

@@ -52,7 +52,7 @@ enum RestoreCommand {
                 desired = templatized
                 variables = target.environment.variables
             }
-            let (location, live) = try await workspace.live(target)
+            let (plan, location, live) = try await workspace.plan(target, file: desired, variables: variables)
             if let snapshotJob = snapshot["id"]?.stringValue, snapshotJob != location.jobID,
                 !arguments.flag("--to-other-job")
             {
@@ -60,9 +60,6 @@ enum RestoreCommand {
                     "\(from) was taken from job \(snapshotJob), not \(target.label)'s job \(location.jobID); pass --to-other-job to restore it here"
                 )
             }
-            let plan = try Planner(codec: workspace.toolkit.codec).plan(
-                environment: target.environmentName, app: target.app.name, file: desired, variables: variables,
-                live: live)
             let applier = Applier(workspace: workspace, arguments: arguments)
             return workspace.finish([await applier.apply(plan, target: target, location: location, live: live)])
         })
