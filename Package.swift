@@ -32,7 +32,7 @@ let package = Package(
             name: "syncschema-soak", dependencies: ["SyncSchemaCore", "SyncSchemaTestSupport"],
             path: "Sources/SyncSchemaSoak"),
         // Shared helpers for tests: fixtures, golden-file assertions.
-        .target(name: "SyncSchemaTestSupport", dependencies: ["SyncSchemaCore"]),
+        .target(name: "SyncSchemaTestSupport", dependencies: ["SyncSchemaCore", "SyncSchemaGraph"]),
 
         .testTarget(name: "SyncSchemaCoreTests", dependencies: ["SyncSchemaCore", "SyncSchemaTestSupport"]),
         .testTarget(

@@ -111,43 +111,11 @@ enum LiveProcessRunner {
         guard let path = locate(invocation.executable, environment: environment) else {
             throw ProcessRunnerError.notFound(invocation.executable)
         }
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: path)
-                process.arguments = invocation.arguments
-                let input = Pipe()
-                let output = Pipe()
-                let error = Pipe()
-                process.standardInput = input
-                process.standardOutput = output
-                process.standardError = error
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: ProcessRunnerError.launchFailed(invocation.executable, "\(error)"))
-                    return
-                }
-                let group = DispatchGroup()
-                let box = OutputBox()
-                group.enter()
-                DispatchQueue.global().async {
-                    box.setError(error.fileHandleForReading.readDataToEndOfFile())
-                    group.leave()
-                }
-                group.enter()
-                DispatchQueue.global().async {
-                    if let data = invocation.input { input.fileHandleForWriting.write(data) }
-                    try? input.fileHandleForWriting.close()
-                    group.leave()
-                }
-                let standardOutput = output.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                process.waitUntilExit()
-                continuation.resume(
-                    returning: ProcessOutput(
-                        exitCode: process.terminationStatus, standardOutput: standardOutput, standardError: box.error))
-            }
+        do {
+            return try await ChildProcess.run(
+                URL(fileURLWithPath: path), arguments: invocation.arguments, input: invocation.input)
+        } catch let error as ChildProcess.LaunchError {
+            throw ProcessRunnerError.launchFailed(invocation.executable, error.detail)
         }
     }
 
@@ -161,12 +129,75 @@ enum LiveProcessRunner {
         }
         return nil
     }
+}
+
+/// A child process run to completion: both output pipes read concurrently (so neither can fill up
+/// and block the child) while its input is written. Shared by the auth methods that call `az` and
+/// `openssl` and by the test harness that drives the built binaries.
+public enum ChildProcess {
+    /// The program could not be started.
+    public struct LaunchError: Error, CustomStringConvertible {
+        /// Why, in the system's words.
+        public let detail: String
+        public var description: String { detail }
+    }
+
+    /// Runs `executable` with `arguments` (in `directory` and with exactly `environment` when given,
+    /// otherwise the parent's) and waits for it.
+    public static func run(
+        _ executable: URL, arguments: [String], directory: URL? = nil, environment: [String: String]? = nil,
+        input: Data? = nil
+    ) async throws -> ProcessOutput {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = executable
+                process.arguments = arguments
+                if let directory { process.currentDirectoryURL = directory }
+                if let environment { process.environment = environment }
+                let inputPipe = Pipe()
+                let outputPipe = Pipe()
+                let errorPipe = Pipe()
+                process.standardInput = inputPipe
+                process.standardOutput = outputPipe
+                process.standardError = errorPipe
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: LaunchError(detail: "\(error)"))
+                    return
+                }
+                let group = DispatchGroup()
+                let errorBox = DataBox()
+                group.enter()
+                DispatchQueue.global().async {
+                    errorBox.set(errorPipe.fileHandleForReading.readDataToEndOfFile())
+                    group.leave()
+                }
+                group.enter()
+                DispatchQueue.global().async {
+                    // The throwing `write(contentsOf:)`: a child that exits without reading its
+                    // input makes the write fail with EPIPE, which `write(_:)` turns into a crash.
+                    if let input, !input.isEmpty { try? inputPipe.fileHandleForWriting.write(contentsOf: input) }
+                    try? inputPipe.fileHandleForWriting.close()
+                    group.leave()
+                }
+                let standardOutput = outputPipe.fileHandleForReading.readDataToEndOfFile()
+                group.wait()
+                process.waitUntilExit()
+                continuation.resume(
+                    returning: ProcessOutput(
+                        exitCode: process.terminationStatus, standardOutput: standardOutput,
+                        standardError: errorBox.value))
+            }
+        }
+    }
 
     /// Carries standard error from its reader thread.
-    private final class OutputBox: @unchecked Sendable {
+    private final class DataBox: @unchecked Sendable {
         private let lock = NSLock()
         private var data = Data()
-        var error: Data { lock.withLock { data } }
-        func setError(_ value: Data) { lock.withLock { data = value } }
+        var value: Data { lock.withLock { data } }
+        func set(_ value: Data) { lock.withLock { data = value } }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SyncSchemaCore
+import SyncSchemaGraph
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -62,68 +63,27 @@ public enum SyncSchemaRunner {
         var variables = environment
         let parent = ProcessInfo.processInfo.environment
         for key in ["PATH", "HOME"] where variables[key] == nil { variables[key] = parent[key] }
-        return try await ChildProcess.run(
+        return try await TestProcess.run(
             executable, arguments: arguments, directory: directory, environment: variables, stdin: Data(stdin.utf8))
     }
 }
 
-/// Runs a program to completion, reading stdout and stderr concurrently so neither pipe can fill up
-/// and block the child.
-public enum ChildProcess {
+/// Runs a program to completion (through the Graph layer's ``SyncSchemaGraph/ChildProcess``) and
+/// returns its output as text.
+public enum TestProcess {
     /// Runs `executable` with `arguments` in `directory` and waits for it.
     public static func run(
         _ executable: URL, arguments: [String], directory: URL, environment: [String: String], stdin: Data
     ) async throws -> RunResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = executable
-                process.arguments = arguments
-                process.currentDirectoryURL = directory
-                process.environment = environment
-                let input = Pipe()
-                let output = Pipe()
-                let error = Pipe()
-                process.standardInput = input
-                process.standardOutput = output
-                process.standardError = error
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: EndToEndError("cannot start \(executable.path): \(error)"))
-                    return
-                }
-                let group = DispatchGroup()
-                let errorBox = DataBox()
-                group.enter()
-                DispatchQueue.global().async {
-                    errorBox.set(error.fileHandleForReading.readDataToEndOfFile())
-                    group.leave()
-                }
-                group.enter()
-                DispatchQueue.global().async {
-                    // The throwing `write(contentsOf:)`: a child that exits without reading its
-                    // input makes the write fail with EPIPE, which `write(_:)` turns into a crash.
-                    if !stdin.isEmpty { try? input.fileHandleForWriting.write(contentsOf: stdin) }
-                    try? input.fileHandleForWriting.close()
-                    group.leave()
-                }
-                let standardOutput = output.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                process.waitUntilExit()
-                continuation.resume(
-                    returning: RunResult(
-                        exitCode: process.terminationStatus, stdout: String(decoding: standardOutput, as: UTF8.self),
-                        stderr: String(decoding: errorBox.value, as: UTF8.self)))
-            }
+        let output: ProcessOutput
+        do {
+            output = try await ChildProcess.run(
+                executable, arguments: arguments, directory: directory, environment: environment, input: stdin)
+        } catch {
+            throw EndToEndError("cannot start \(executable.path): \(error)")
         }
+        return RunResult(
+            exitCode: output.exitCode, stdout: String(decoding: output.standardOutput, as: UTF8.self),
+            stderr: String(decoding: output.standardError, as: UTF8.self))
     }
-}
-
-/// Carries bytes from a reader thread.
-final class DataBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    var value: Data { lock.withLock { data } }
-    func set(_ value: Data) { lock.withLock { data = value } }
 }

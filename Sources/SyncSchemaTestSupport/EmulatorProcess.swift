@@ -215,3 +215,11 @@ public final class EmulatorProcess: @unchecked Sendable {
             headers: ["Authorization": "Bearer \(token)"], body: schema)
     }
 }
+
+/// Carries bytes from a reader thread.
+private final class DataBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    var value: Data { lock.withLock { data } }
+    func set(_ value: Data) { lock.withLock { data = value } }
+}

@@ -30,7 +30,7 @@ import Testing
             "syncschema-readme-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try await ChildProcess.run(
+        let result = try await TestProcess.run(
             URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", script], directory: directory,
             environment: [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
