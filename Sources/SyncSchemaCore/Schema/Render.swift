@@ -21,8 +21,8 @@ public struct Renderer: Sendable {
         root["syncschema"] = nil
         root["$schema"] = nil
         var diagnostics: [Diagnostic] = []
-        guard case .object(let desired) = Variables.substitute(in: .object(root), values: variables, into: &diagnostics)
-        else { fatalError("substitution preserves the shape") }
+        // Substitution keeps every value's kind, so an object stays an object.
+        let desired = Variables.substitute(in: .object(root), values: variables, into: &diagnostics).objectValue ?? root
         var context = Context(codec: codec)
         let result = context.merge(desired, live?.objectValue, kind: .schema, at: .root)
         diagnostics += context.diagnostics
