@@ -78,4 +78,28 @@ struct RequestCountTests {
         let plan = try await scenario.syncschema("plan", "--env", "dev,test", "--detailed-exitcode")
         #expect(plan.exitCode == 0, "\(plan)")
     }
+
+    @Test("--compile-online: each changed expression is compiled once by the job's parseExpression")
+    func compileOnline() async throws {
+        let scenario = try Scenario()
+        try await scenario.useIDLocators("dev")
+        try scenario.changeJobTitle()
+        let local = try await scenario.syncschema("plan", "--env", "dev", "--format", "json")
+        try await scenario.emulator.clearRequests()
+        let online = try await scenario.syncschema("plan", "--env", "dev", "--format", "json", "--compile-online")
+        #expect(online.exitCode == 0, "\(online)")
+        #expect(online.stdout == local.stdout, "the service compiles what the local engine compiles")
+        let kinds = try await scenario.requestKinds()
+        #expect(kinds.filter { $0.hasSuffix("/parseExpression") }.count == 1, "\(kinds)")
+        #expect(kinds.filter { $0 == "GET schema" }.count == 1)
+
+        try await scenario.emulator.clearRequests()
+        let apply = try await scenario.syncschema("apply", "--env", "dev", "--auto-approve", "--compile-online")
+        #expect(apply.exitCode == 0, "\(apply)")
+        try await scenario.emulator.clearRequests()
+        let clean = try await scenario.syncschema("plan", "--env", "dev", "--compile-online")
+        #expect(clean.stdout.contains("No changes."), "\(clean)")
+        #expect(
+            try await scenario.requestKinds().allSatisfy { !$0.hasSuffix("/parseExpression") }, "nothing to compile")
+    }
 }

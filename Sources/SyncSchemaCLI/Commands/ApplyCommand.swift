@@ -12,7 +12,10 @@ enum ApplyCommand {
             and compared with the plan. With PLAN.json (from `plan --out`), applies exactly that plan and
             refuses it if the live schema changed since it was made.
             """,
-        options: [RemoteOptions.environments, RemoteOptions.apps, RemoteOptions.verbose] + ApplyOptions.all,
+        options: [
+            RemoteOptions.environments, RemoteOptions.apps, RemoteOptions.verbose, RemoteOptions.concurrency,
+            RemoteOptions.compileOnline,
+        ] + ApplyOptions.all,
         positionals: [PositionalSpec("PLAN.json", optional: true, help: "A plan saved with `syncschema plan --out`.")],
         examples: [
             "syncschema apply --env dev",

@@ -10,9 +10,10 @@ enum DriftCommand {
             found, 1 when a schema could not be read (a read failure is never reported as drift).
             """,
         options: RemoteOptions.common + [
+            RemoteOptions.compileOnline,
             OptionSpec(
                 "--format", .value(placeholder: "FORMAT"), choices: ["text", "markdown", "json"],
-                help: "Output format (default text).")
+                help: "Output format (default text)."),
         ],
         positionals: [],
         examples: ["syncschema drift --all", "syncschema drift --env prod --format markdown"],

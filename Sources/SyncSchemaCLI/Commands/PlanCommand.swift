@@ -1,3 +1,4 @@
+import Foundation
 import SyncSchemaCore
 
 /// `syncschema plan --env E [--app A]`: what apply would change, with risks.
@@ -12,6 +13,7 @@ enum PlanCommand {
             it would PUT) for `syncschema apply FILE`, which refuses it if live changes in between.
             """,
         options: RemoteOptions.common + [
+            RemoteOptions.compileOnline,
             OptionSpec(
                 "--format", .value(placeholder: "FORMAT"), choices: ["text", "markdown", "json"],
                 help: "Output format (default text)."),
@@ -91,7 +93,9 @@ extension Workspace {
     /// The plan of one target: `file` (its schema file unless given) rendered with `variables` (its
     /// environment's unless given) onto its live schema. When an expression calls a function the
     /// built-in table does not know (Cloud Sync's `Trim`, …), the job's own `schema/functions` is
-    /// read once and the plan is made with it — one request, only for schemas that need it.
+    /// read once and the plan is made with it — one request, only for schemas that need it. With
+    /// `--compile-online`, every expression that is not reused from live is compiled by the job's
+    /// `parseExpression` instead: the service is then the compiler of record.
     func plan(_ target: Target, file: JSONValue? = nil, variables: [String: String]? = nil) async throws -> (
         plan: Plan, location: JobLocation, live: JSONValue
     ) {
@@ -102,16 +106,56 @@ extension Workspace {
             try Planner(codec: codec).plan(
                 environment: target.environmentName, app: target.app.name, file: file, variables: variables, live: live)
         }
+        var codec = toolkit.codec
+        var plan: Plan?
         do {
-            return (try make(toolkit.codec), location, live)
+            plan = try make(codec)
         } catch let error as SchemaError
             where error.diagnostics.contains(where: { $0.message.contains("unknown function") })
         {
             let response = try await target.client.functions(
                 servicePrincipalID: location.servicePrincipalID, jobID: location.jobID)
             guard let served = try? FunctionTable(functionsResponse: response) else { throw error }
-            return (try make(.standard(functions: toolkit.functions.merging(served))), location, live)
+            codec = .standard(functions: toolkit.functions.merging(served))
         }
+        if compileOnline {
+            codec = try await serverCompiled(codec, make: make, target: target, location: location)
+            plan = nil
+        }
+        return (try plan ?? make(codec), location, live)
+    }
+
+    /// A codec whose trees for the expressions this plan compiles come from the job's
+    /// `parseExpression` (one request per distinct expression; none when nothing changed).
+    private func serverCompiled(
+        _ local: MappingSourceCodec, make: (MappingSourceCodec) throws -> Plan, target: Target, location: JobLocation
+    ) async throws -> MappingSourceCodec {
+        let recorder = CompiledTexts()
+        var recording = local
+        recording.compile = { text in
+            recorder.add(text)
+            return try local.compile(text)
+        }
+        _ = try make(recording)
+        var trees: [String: JSONValue] = [:]
+        for text in recorder.texts {
+            let response = try await target.client.parseExpression(
+                servicePrincipalID: location.servicePrincipalID, jobID: location.jobID,
+                request: ["expression": .string(text)])
+            guard response["parsingSucceeded"] == true, let tree = response["parsedExpression"], tree.objectValue != nil
+            else {
+                let reason = response["error"]?["message"]?.stringValue ?? "parsingSucceeded is not true"
+                throw CLIError("\(target.label): the service rejected the expression \(text): \(reason)")
+            }
+            trees[text] = tree
+        }
+        var online = local
+        let compiled = trees
+        online.compile = { text in
+            if let tree = compiled[text] { return tree }
+            return try local.compile(text)
+        }
+        return online
     }
 }
 
@@ -164,4 +208,12 @@ enum SavedPlan {
             environment: try string("environment"), app: try string("app"), liveHash: try string("liveHash"),
             liveVersion: value["liveVersion"]?.stringValue, document: document, jobID: try string("jobId"))
     }
+}
+
+/// The expression texts a plan compiled, in order, each once (collected from the codec's closure).
+final class CompiledTexts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    var texts: [String] { lock.withLock { list } }
+    func add(_ text: String) { lock.withLock { if !list.contains(text) { list.append(text) } } }
 }

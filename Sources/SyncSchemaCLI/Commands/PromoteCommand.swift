@@ -14,7 +14,7 @@ enum PromoteCommand {
         options: [
             OptionSpec("--from", .value(placeholder: "ENV"), help: "The environment to copy from."),
             OptionSpec("--to", .value(placeholder: "ENV"), help: "The environment to change."),
-            RemoteOptions.apps, RemoteOptions.verbose,
+            RemoteOptions.apps, RemoteOptions.verbose, RemoteOptions.compileOnline,
             OptionSpec("--dry-run", help: "Show the plan only."),
         ] + ApplyOptions.all,
         positionals: [],

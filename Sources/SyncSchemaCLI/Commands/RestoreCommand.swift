@@ -13,7 +13,7 @@ enum RestoreCommand {
             confirmation or --auto-approve (and --confirm-env for protected environments).
             """,
         options: [
-            RemoteOptions.environments, RemoteOptions.apps, RemoteOptions.verbose,
+            RemoteOptions.environments, RemoteOptions.apps, RemoteOptions.verbose, RemoteOptions.compileOnline,
             OptionSpec("--from", .value(placeholder: "FILE"), help: "The snapshot file (raw Graph schema JSON)."),
             OptionSpec("--to-other-job", help: "Allow restoring a snapshot taken from another job or tenant."),
             OptionSpec(

@@ -11,6 +11,9 @@ enum RemoteOptions {
     static let apps = OptionSpec(
         "--app", short: "a", .repeated(placeholder: "APP"), help: "App key (default: every app of the environment).")
     static let verbose = OptionSpec("--verbose", help: "Trace HTTP requests on stderr (secrets and tokens redacted).")
+    static let compileOnline = OptionSpec(
+        "--compile-online",
+        help: "Compile changed expressions with the job's parseExpression (the service as compiler of record).")
     static let concurrency = OptionSpec(
         "--concurrency", .value(placeholder: "N"), help: "Environments and apps worked on at once (default 4).")
 
@@ -40,11 +43,14 @@ struct Workspace: Sendable {
     let toolkit: Toolkit
     let verbose: Bool
     let concurrency: Int
+    /// Compile changed expressions with Graph's `parseExpression` instead of locally.
+    let compileOnline: Bool
 
     init(arguments: ParsedArguments, context: CommandContext) throws {
         self.context = context
         self.toolkit = try Toolkit(functionsPath: nil, context: context)
         self.verbose = arguments.flag("--verbose")
+        self.compileOnline = arguments.flag("--compile-online")
         if let text = arguments.value("--concurrency") {
             guard let value = Int(text), value >= 1, value <= 64 else {
                 throw UsageError(message: "--concurrency expects a number from 1 to 64, got '\(text)'", command: nil)
