@@ -9,25 +9,36 @@ struct TokenGrant: Sendable {
     var expires: Date
 }
 
-/// Issued access tokens (opaque random strings), held in memory only.
+/// Issued access tokens, held in memory only.
 final class TokenStore: @unchecked Sendable {
     /// Lifetime of issued tokens, in seconds.
     static let lifetime = 3599
     private let lock = NSLock()
     private var grants: [String: TokenGrant] = [:]
 
-    /// Issues a new token for `grant`.
+    /// Issues a new token for `grant`: JWT-shaped like Entra's (header, claims, signature), so that
+    /// clients can show who they are and what they may do (`tid`, `appid`, `roles`, `exp`); the
+    /// signature part is random and never checked — the emulator looks the whole token up.
     func issue(_ grant: TokenGrant) -> String {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
-        let token =
-            "emu."
-            + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let header: JSONValue = ["typ": "JWT", "alg": "none"]
+        let claims: JSONValue = [
+            "aud": "https://graph.microsoft.com", "iss": .string("https://sts.windows.net/\(grant.tenantId)/"),
+            "tid": .string(grant.tenantId), "appid": .string(grant.clientId),
+            "roles": .array(grant.permissions.sorted().map { .string($0) }),
+            "exp": .int(Int(grant.expires.timeIntervalSince1970)),
+        ]
+        let token = [Data(JSONWriter.compact(header).utf8), Data(JSONWriter.compact(claims).utf8), Data(bytes)]
+            .map(Self.base64URL).joined(separator: ".")
         lock.withLock { grants[token] = grant }
         return token
+    }
+
+    private static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 
     /// The live grant of a token, if any.

@@ -100,4 +100,28 @@ struct SafetyTests {
         #expect(try await scenario.live("dev") == before)
         #expect(scenario.snapshots("dev").isEmpty)
     }
+
+    @Test("a read-only identity: whoami says so, plan works, apply fails naming the missing permission")
+    func readOnlyIdentity() async throws {
+        let scenario = try Scenario()
+        let path = "environments/dev.json"
+        try scenario.project.write(
+            path, try scenario.project.read(path).replacingOccurrences(of: "syncschema-demo", with: "syncschema-reader")
+        )
+        let whoami = try await scenario.syncschema("whoami", "--env", "dev")
+        #expect(whoami.exitCode == 0, "\(whoami)")
+        #expect(whoami.stdout.contains("permissions  Synchronization.Read.All"), "\(whoami)")
+        #expect(whoami.stdout.contains("read-only"), "\(whoami)")
+        try scenario.changeJobTitle()
+        let plan = try await scenario.syncschema("plan", "--env", "dev", "--detailed-exitcode")
+        #expect(plan.exitCode == 2, "\(plan)")
+        let before = try await scenario.live("dev")
+        let apply = try await scenario.syncschema("apply", "--env", "dev", "--auto-approve")
+        #expect(apply.exitCode == 1, "\(apply)")
+        #expect(apply.stderr.contains("403"), "\(apply)")
+        #expect(
+            apply.stderr.contains("Synchronization.ReadWrite.All"), "the error names the missing permission\n\(apply)")
+        #expect(apply.stderr.contains("live is unchanged. Fix the cause above"), "\(apply)")
+        #expect(try await scenario.live("dev") == before)
+    }
 }

@@ -126,8 +126,9 @@ struct Applier {
                 "\(label): writing the schema failed (\(reason)) and live could not be read back, so its state is unknown; run `syncschema plan --env \(target.environmentName) --app \(target.app.name)` when Graph answers again. The schema before this run is saved in \(snapshot)."
         }
         if Plan.fingerprint(now) == plan.liveHash {
-            return
-                "\(label): writing the schema failed (\(reason)); live is unchanged. Re-run apply when Graph answers again."
+            return "\(label): writing the schema failed (\(reason)); live is unchanged. "
+                + (Self.isTransient(error)
+                    ? "Re-run apply when Graph answers again." : "Fix the cause above and re-run apply.")
         }
         if serviceDifferences(expected: plan.document, actual: now).isEmpty {
             return
@@ -157,5 +158,16 @@ struct Applier {
         let answer = context.environment.readLine()?.trimmed
         if answer == expected { return nil }
         return "\(target.label): not applied (confirmation was not '\(expected)')"
+    }
+
+    /// Whether a failed write is worth simply retrying later (throttling, server errors, the
+    /// network), as opposed to a refusal that needs a change first (403, 400).
+    static func isTransient(_ error: Error) -> Bool {
+        guard let error = error as? GraphError else { return false }
+        switch error {
+        case .http(let failure): return failure.status == 429 || failure.status == 408 || failure.status >= 500
+        case .transport: return true
+        default: return false
+        }
     }
 }
