@@ -72,14 +72,11 @@ extension GraphClient {
     }
 
     private func servicePrincipals(filter: String, purpose: String) async throws(GraphError) -> [ServicePrincipal] {
-        let json = try await get(
+        try await getAll(
             GraphPath("servicePrincipals"),
             query: [GraphQueryItem("$filter", filter), GraphQueryItem("$select", "id,appId,displayName")],
-            purpose: purpose)
-        guard let values = json["value"]?.arrayValue else {
-            throw .invalidResponse(operation: purpose, detail: "no `value` array", requestID: nil)
-        }
-        return values.compactMap(ServicePrincipal.init)
+            purpose: purpose
+        ).compactMap(ServicePrincipal.init)
     }
 
     private func single(_ matches: [ServicePrincipal], locator: String) throws(GraphError) -> ServicePrincipal {
@@ -93,11 +90,8 @@ extension GraphClient {
     /// The provisioning jobs of a service principal.
     public func listJobs(servicePrincipalID: String) async throws(GraphError) -> [SynchronizationJob] {
         let purpose = "list the provisioning jobs of service principal \(servicePrincipalID)"
-        let json = try await get(
+        let values = try await getAll(
             GraphPath("servicePrincipals", servicePrincipalID, "synchronization", "jobs"), purpose: purpose)
-        guard let values = json["value"]?.arrayValue else {
-            throw .invalidResponse(operation: purpose, detail: "no `value` array", requestID: nil)
-        }
         return values.compactMap { job in
             guard let id = job["id"]?.stringValue else { return nil }
             return SynchronizationJob(id: id, templateID: job["templateId"]?.stringValue ?? "", raw: job)

@@ -188,9 +188,50 @@ public final class GraphClient: Sendable {
         _ method: HTTPMethod, _ path: GraphPath, query: [GraphQueryItem] = [], body: JSONValue? = nil,
         idempotent: Bool? = nil, purpose: String
     ) async throws(GraphError) -> GraphResponse {
+        try await send(
+            method, url: try makeURL(path, query: query), displayPath: "/\(apiVersion.rawValue)\(path)", body: body,
+            idempotent: idempotent, purpose: purpose)
+    }
+
+    /// Every item of a collection, following `@odata.nextLink` page by page. A next link must
+    /// point at this client's Graph host (the token is never sent anywhere else), and at most
+    /// `maximumPages` pages are read.
+    public func getAll(
+        _ path: GraphPath, query: [GraphQueryItem] = [], purpose: String, maximumPages: Int = 1000
+    ) async throws(GraphError) -> [JSONValue] {
+        var page = try await get(path, query: query, purpose: purpose)
+        var items: [JSONValue] = []
+        var pages = 1
+        while true {
+            guard let values = page["value"]?.arrayValue else {
+                throw .invalidResponse(operation: purpose, detail: "no `value` array", requestID: nil)
+            }
+            items += values
+            guard let link = page["@odata.nextLink"]?.stringValue else { return items }
+            guard let url = URL(string: link), url.scheme == cloud.graphURL.scheme, url.host == cloud.graphURL.host,
+                url.port == cloud.graphURL.port
+            else {
+                throw .invalidResponse(
+                    operation: purpose, detail: "a next-page link that is not on \(cloud.graphURL.absoluteString)",
+                    requestID: nil)
+            }
+            pages += 1
+            guard pages <= maximumPages else {
+                throw .invalidResponse(operation: purpose, detail: "more than \(maximumPages) pages", requestID: nil)
+            }
+            let response = try await send(
+                .get, url: url, displayPath: url.path, body: nil, idempotent: true, purpose: purpose)
+            guard let json = response.json else {
+                throw .invalidResponse(operation: purpose, detail: "an empty page", requestID: response.requestID)
+            }
+            page = json
+        }
+    }
+
+    private func send(
+        _ method: HTTPMethod, url: URL, displayPath: String, body: JSONValue?, idempotent: Bool?, purpose: String
+    ) async throws(GraphError) -> GraphResponse {
         let idempotent = idempotent ?? (method != .post && method != .patch)
-        let displayPath = "/\(apiVersion.rawValue)\(path)"
-        let url = try makeURL(path, query: query)
         let bodyData = body.map { Data(JSONWriter.compact($0).utf8) }
         var refreshedAfter401 = false
         while true {
