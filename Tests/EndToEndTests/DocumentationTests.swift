@@ -43,6 +43,17 @@ import Testing
             "README says: exactly two additions\n\(result)")
         #expect(result.stdout.contains("Live now matches the plan."), "\(result)")
         #expect(result.stdout.contains("1 checked, 0 drifted."), "\(result)")
+        // init put the JSON Schemas in the project; pulled and scaffolded files point editors at them.
+        let project = directory.appendingPathComponent("hr-config")
+        let schema = try String(
+            contentsOf: project.appendingPathComponent("schemas/hr-employees.json"), encoding: .utf8)
+        #expect(schema.hasPrefix("{\n  \"$schema\": \"../.syncschema/schema-file.schema.json\",\n  \"syncschema\": 1,"))
+        let environment = try String(
+            contentsOf: project.appendingPathComponent("environments/dev.json"), encoding: .utf8)
+        #expect(environment.contains(#""$schema": "../.syncschema/environment-file.schema.json""#))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: project.appendingPathComponent(".syncschema/schema-file.schema.json").path))
     }
 
     @Test("every syncschema command in the CI recipes runs against the emulator")

@@ -14,10 +14,14 @@ struct WorkflowTests {
         #expect(pull.exitCode == 0, "\(pull)")
         #expect(pull.stdout == "wrote schemas/hr-employees.json from dev/hr-employees\n")
         let file = try scenario.project.read(Scenario.schemaPath)
+        // The committed file also points editors at the JSON Schema; the emptied one had no `$schema` to keep.
+        let committed = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent(Scenario.schemaPath), encoding: .utf8)
         #expect(
             file
-                == (try String(
-                    contentsOf: Fixtures.repositoryRoot.appendingPathComponent(Scenario.schemaPath), encoding: .utf8)))
+                == committed.replacingOccurrences(
+                    of: "  \"$schema\": \"../docs/schemas/schema-file.schema.json\",\n", with: ""))
+        #expect(committed.contains("$schema"))
         #expect(file.contains(#""extension_${extensionAppId}_badgeId""#))
         #expect(!file.contains("93c108b5"), "dev's extension app id must be templatized")
         // The tenants really differ where the file has placeholders.

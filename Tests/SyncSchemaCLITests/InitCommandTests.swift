@@ -24,6 +24,12 @@ import Testing
         #expect(environment.tenant == "fabrikam.onmicrosoft.com")
         #expect(environment.app(named: "hr-employees") != nil)
         #expect(fileSystem.exists(".github/workflows/syncschema.yml"))
+        #expect(
+            try fileSystem.readText(".syncschema/schema-file.schema.json")
+                == JSONWriter().string(JSONSchemas.schemaFile))
+        #expect(
+            try fileSystem.readText("environments/qa.json").contains(
+                #""$schema": "../.syncschema/environment-file.schema.json""#))
         #expect(try fileSystem.readText(".github/workflows/syncschema.yml").contains("SYNCSCHEMA_QA_SECRET"))
         let before = fileSystem.paths.map { ($0, try? fileSystem.readText($0)) }.description
         let (again, secondOutput) = await run(fileSystem, ["init", "--env", "qa"])

@@ -7,8 +7,9 @@ enum InitCommand {
         abstract: "Create environments/, schemas/, .gitignore and a CI workflow in this directory.",
         discussion: """
             Writes an example environment (edit its tenant, client id and app locator), a guide to every
-            authentication method in environments/README.md, an empty schemas/ directory, a .gitignore and
-            a GitHub Actions workflow that plans on pull requests. Existing files are never overwritten:
+            authentication method in environments/README.md, an empty schemas/ directory, a .gitignore,
+            a GitHub Actions workflow that plans on pull requests, and the JSON Schemas of both file
+            formats under .syncschema/ (referenced by "$schema", so editors validate and complete). Existing files are never overwritten:
             they are listed and kept.
             """,
         options: [
@@ -42,6 +43,8 @@ enum InitCommand {
                 ("schemas/README.md", schemasGuide),
                 (".gitignore", gitignore),
                 (".github/workflows/syncschema.yml", workflow(environment: name)),
+                (EditorSchemas.schemaFilePath, JSONWriter().string(JSONSchemas.schemaFile)),
+                (EditorSchemas.environmentFilePath, JSONWriter().string(JSONSchemas.environmentFile)),
             ]
             var created = 0
             for (path, text) in files {
@@ -73,6 +76,7 @@ enum InitCommand {
             emulator == nil
             ? "SYNCSCHEMA_\(name.uppercased().replacingAll("-", with: "_"))_SECRET" : "SYNCSCHEMA_DEMO_SECRET"
         let value: JSONValue = [
+            "$schema": .string(EditorSchemas.environmentFileReference),
             "syncschema": 1,
             "tenant": .string(tenant),
             "cloud": cloud,
@@ -188,4 +192,14 @@ enum InitCommand {
 
             """
     }
+}
+
+/// Where `init` puts the JSON Schemas of the file formats, and how files refer to them.
+enum EditorSchemas {
+    static let schemaFilePath = ".syncschema/schema-file.schema.json"
+    static let environmentFilePath = ".syncschema/environment-file.schema.json"
+    /// The `"$schema"` value of files under `schemas/`.
+    static let schemaFileReference = "../" + schemaFilePath
+    /// The `"$schema"` value of files under `environments/`.
+    static let environmentFileReference = "../" + environmentFilePath
 }

@@ -24,7 +24,7 @@ enum PullCommand {
                     let (file, warnings) = Templatizer.templatize(normalized, variables: target.environment.variables)
                     outcome.warnings = warnings.map { "\(target.label): \($0.message)" }
                     let path = "schemas/\(target.app.name).json"
-                    let text = JSONWriter().string(file)
+                    let text = JSONWriter().string(withSchemaReference(file, path: path, context: context))
                     if (try? context.fileSystem.readText(path)) == text {
                         outcome.output = "\(path) is already up to date with \(target.label)\n"
                     } else {
@@ -39,4 +39,17 @@ enum PullCommand {
             }
             return workspace.finish(outcomes)
         })
+}
+
+/// The pulled file with the `"$schema"` reference it should carry: the one the existing file has
+/// (pull never drops it), or the project's `.syncschema/` copy when `init` put one there.
+func withSchemaReference(_ file: JSONValue, path: String, context: CommandContext) -> JSONValue {
+    let existing: JSONValue? = (try? context.fileSystem.readText(path)).flatMap { try? JSONParser.parse($0) }?[
+        "$schema"]
+    let project: JSONValue? =
+        context.fileSystem.exists(EditorSchemas.schemaFilePath) ? .string(EditorSchemas.schemaFileReference) : nil
+    guard let reference = existing ?? project, case .object(let object) = file else { return file }
+    var result = JSONObject([("$schema", reference)])
+    for (key, value) in object { result[key] = value }
+    return .object(result)
 }
