@@ -31,8 +31,8 @@ enum ApplyCommand {
             let targets = try workspace.targets(arguments, command: "apply")
             let applyOne: @Sendable (Target, Applier) async -> UnitOutcome = { target, applier in
                 do {
-                    let (plan, location, live) = try await workspace.plan(target)
-                    return await applier.apply(plan, target: target, location: location, live: live)
+                    let (plan, location) = try await workspace.plan(target)
+                    return await applier.apply(plan, target: target, location: location)
                 } catch {
                     // Everything above happens before any write: say so, so nobody has to check live.
                     return UnitOutcome(
@@ -90,7 +90,7 @@ enum ApplyCommand {
             live: try normalizer.normalize(live), desired: try normalizer.normalize(saved.document))
         let plan = Plan(
             environment: saved.environment, app: saved.app, changes: changes, liveVersion: saved.liveVersion,
-            liveHash: saved.liveHash, document: saved.document)
-        return workspace.finish([await applier.apply(plan, target: target, location: location, live: live)])
+            live: live, document: saved.document)
+        return workspace.finish([await applier.apply(plan, target: target, location: location)])
     }
 }

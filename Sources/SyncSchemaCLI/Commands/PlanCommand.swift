@@ -38,7 +38,7 @@ enum PlanCommand {
             let format = arguments.value("--format") ?? "text"
             let results = await workspace.forEach(targets) { target -> (UnitOutcome, Plan?, JobLocation?) in
                 do {
-                    let (plan, location, _) = try await workspace.plan(target)
+                    let (plan, location) = try await workspace.plan(target)
                     workspace.progress("\(target.label): \(plan.summaryLine)", targets: targets.count)
                     return (UnitOutcome(), plan, location)
                 } catch {
@@ -97,7 +97,7 @@ extension Workspace {
     /// `--compile-online`, every expression that is not reused from live is compiled by the job's
     /// `parseExpression` instead: the service is then the compiler of record.
     func plan(_ target: Target, file: JSONValue? = nil, variables: [String: String]? = nil) async throws -> (
-        plan: Plan, location: JobLocation, live: JSONValue
+        plan: Plan, location: JobLocation
     ) {
         let file = try file ?? schemaFile(for: target.app.name)
         let variables = variables ?? target.environment.variables
@@ -122,7 +122,7 @@ extension Workspace {
             codec = try await serverCompiled(codec, make: make, target: target, location: location)
             plan = nil
         }
-        return (try plan ?? make(codec), location, live)
+        return (try plan ?? make(codec), location)
     }
 
     /// A codec whose trees for the expressions this plan compiles come from the job's

@@ -50,13 +50,13 @@ enum PromoteCommand {
                     let (_, sourceLive) = try await workspace.live(source)
                     let (file, warnings) = Templatizer.templatize(
                         try workspace.toolkit.normalizer.normalize(sourceLive), variables: source.environment.variables)
-                    let (plan, location, live) = try await workspace.plan(destination, file: file)
+                    let (plan, location) = try await workspace.plan(destination, file: file)
                     anyChanges = anyChanges || plan.hasChanges
                     var outcome: UnitOutcome
                     if arguments.flag("--dry-run") {
                         outcome = UnitOutcome(output: PlanRenderer.text(plan, color: context.colorEnabled) + "\n")
                     } else {
-                        outcome = await applier.apply(plan, target: destination, location: location, live: live)
+                        outcome = await applier.apply(plan, target: destination, location: location)
                     }
                     outcome.warnings += warnings.map { "\(source.label): \($0.message)" }
                     outcomes.append(outcome)

@@ -52,7 +52,7 @@ enum RestoreCommand {
                 desired = templatized
                 variables = target.environment.variables
             }
-            let (plan, location, live) = try await workspace.plan(target, file: desired, variables: variables)
+            let (plan, location) = try await workspace.plan(target, file: desired, variables: variables)
             if let snapshotJob = snapshot["id"]?.stringValue, snapshotJob != location.jobID,
                 !arguments.flag("--to-other-job")
             {
@@ -61,6 +61,6 @@ enum RestoreCommand {
                 )
             }
             let applier = Applier(workspace: workspace, arguments: arguments)
-            return workspace.finish([await applier.apply(plan, target: target, location: location, live: live)])
+            return workspace.finish([await applier.apply(plan, target: target, location: location)])
         })
 }

@@ -27,7 +27,7 @@ struct Applier {
     var context: CommandContext { workspace.context }
 
     /// Applies `plan` to `target`. `expectedHash` is the fingerprint live must still have.
-    func apply(_ plan: Plan, target: Target, location: JobLocation, live: JSONValue) async -> UnitOutcome {
+    func apply(_ plan: Plan, target: Target, location: JobLocation) async -> UnitOutcome {
         var outcome = UnitOutcome()
         let label = target.label
         outcome.output = PlanRenderer.text(plan, color: context.colorEnabled)
@@ -55,7 +55,7 @@ struct Applier {
         }
         let snapshot: String
         do {
-            snapshot = try workspace.writeSnapshot(live, environment: target.environmentName, app: target.app.name)
+            snapshot = try workspace.writeSnapshot(plan.live, environment: target.environmentName, app: target.app.name)
             outcome.output += "snapshot of live \(label) saved to \(snapshot)\n"
         } catch {
             outcome.errors = [

@@ -9,21 +9,26 @@ public struct Plan: Sendable {
     public var changes: [Change]
     /// The live schema's `version` when the plan was made.
     public var liveVersion: String?
-    /// SHA-256 of the live raw document's compact canonical JSON, to refuse stale plans.
-    public var liveHash: String
+    /// The live raw document the plan was computed from.
+    public var live: JSONValue
     /// The document a PUT would send.
     public var document: JSONValue
 
     public init(
-        environment: String, app: String, changes: [Change], liveVersion: String?, liveHash: String, document: JSONValue
+        environment: String, app: String, changes: [Change], liveVersion: String?, live: JSONValue, document: JSONValue
     ) {
         self.environment = environment
         self.app = app
         self.changes = changes
         self.liveVersion = liveVersion
-        self.liveHash = liveHash
+        self.live = live
         self.document = document
     }
+
+    /// SHA-256 of the live raw document's compact canonical JSON, to refuse stale plans. Computed
+    /// when asked (saved plans, JSON output, failed writes): hashing a large schema costs more than
+    /// the rest of a text plan.
+    public var liveHash: String { Plan.fingerprint(live) }
 
     /// Counts for the summary line.
     public var summary: (add: Int, change: Int, remove: Int) {
@@ -131,7 +136,7 @@ public struct Planner: Sendable {
         let after = try normalizer.normalize(document)
         return Plan(
             environment: environment, app: app, changes: SchemaDiff.changes(live: before, desired: after),
-            liveVersion: live["version"]?.stringValue, liveHash: Plan.fingerprint(live), document: document)
+            liveVersion: live["version"]?.stringValue, live: live, document: document)
     }
 }
 
